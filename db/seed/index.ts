@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../src/platform/db.ts";
+import { categories } from "../schema/index.ts";
+import { type SeedCategory, seedCategories } from "./categories.ts";
+
+export interface SeedResult {
+  categories: number;
+}
+
+/**
+ * Loads the shop's catalog skeleton. Safe to run any number of times: rows are matched by
+ * their stable id and only rewritten when the seed data differs from what is stored.
+ */
+export async function seedCatalog(db: Db, onProgress: (msg: string) => void = () => {}): Promise<SeedResult> {
+  await db.transaction(async (tx) => {
+    for (const level of byDepth(seedCategories)) {
+      await tx
+        .insert(categories)
+        .values(level)
+        .onConflictDoUpdate({
+          target: categories.id,
+          set: {
+            slug: sql`excluded.slug`,
+            name: sql`excluded.name`,
+            parentId: sql`excluded.parent_id`,
+            position: sql`excluded.position`,
+            updatedAt: sql`now()`,
+          },
+          // Leaves unchanged rows (and their updated_at) alone on a re-run.
+          setWhere: sql`(${categories.slug}, ${categories.name}, ${categories.parentId}, ${categories.position})
+            is distinct from (excluded.slug, excluded.name, excluded.parent_id, excluded.position)`,
+        });
+    }
+    // Rows inserted with explicit ids do not advance the identity sequence; without this the
+    // first category created through the API would collide with id 1. Never move it backwards.
+    await tx.execute(sql`
+      select setval(
+        pg_get_serial_sequence('categories', 'id'),
+        greatest(
+          (select coalesce(max(id), 1) from categories),
+          (select coalesce(last_value, 1) from pg_sequences
+            where format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence('categories', 'id'))
+        )
+      )`);
+  });
+  onProgress(`categories: ${seedCategories.length} upserted`);
+  return { categories: seedCategories.length };
+}
+
+/** Groups categories by depth so each parent row exists before its children are written. */
+export function byDepth(items: readonly SeedCategory[]): SeedCategory[][] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const depthOf = (item: SeedCategory, seen: Set<number> = new Set()): number => {
+    if (item.parentId === null) return 0;
+    if (seen.has(item.id)) throw new Error(`seed category ${item.id} is part of a cycle`);
+    seen.add(item.id);
+    const parent = byId.get(item.parentId);
+    // A parent outside the seed must already be in the database; the foreign key will tell.
+    return parent ? depthOf(parent, seen) + 1 : 0;
+  };
+  const levels = new Map<number, SeedCategory[]>();
+  for (const item of items) {
+    const depth = depthOf(item);
+    levels.set(depth, [...(levels.get(depth) ?? []), item]);
+  }
+  return [...levels.keys()].sort((a, b) => a - b).map((depth) => levels.get(depth) ?? []);
+}

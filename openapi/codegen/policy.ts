@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { CodegenError } from "./errors";
+import { type Operation, toHonoPath } from "./operations";
+import type { OperationPolicy } from "./runtime/policy-type";
+
+const CachePolicy = z.strictObject({
+  ttl: z.int().min(1).max(86_400),
+  tags: z.array(z.string().regex(/^[a-z][a-z0-9_-]*(:\{[a-zA-Z]+\})?$/)).min(1),
+});
+const RateLimitPolicy = z.strictObject({
+  limit: z.int().min(1),
+  windowSeconds: z.int().min(1),
+  by: z.array(z.enum(["ip", "email", "user"])).min(1),
+});
+const Roles = z.array(z.enum(["customer", "admin"])).min(1);
+const Invalidates = z.array(z.string().min(1)).min(1);
+
+const KNOWN_EXTENSIONS = new Set(["x-cache", "x-rate-limit", "x-roles", "x-invalidates"]);
+
+export function policyOf(operation: Operation): OperationPolicy {
+  for (const key of Object.keys(operation.extensions)) {
+    if (!KNOWN_EXTENSIONS.has(key)) throw new CodegenError(operation.pointer, `unknown extension '${key}'`);
+  }
+  const schemes = [...new Set(operation.security.flatMap((requirement) => Object.keys(requirement)))];
+  const scopes = operation.security.flatMap((requirement) => Object.values(requirement).flat());
+  const declaredRoles = read(operation, "x-roles", Roles) ?? [];
+  const cache = read(operation, "x-cache", CachePolicy);
+  if (cache && operation.method !== "get") throw new CodegenError(operation.pointer, "x-cache is for GET operations");
+  return {
+    operationId: operation.operationId,
+    method: operation.method.toUpperCase(),
+    path: operation.path,
+    honoPath: toHonoPath(operation.path),
+    tags: operation.tags,
+    auth: {
+      // `security: [{}]` beside schemes makes authentication optional.
+      required: schemes.length > 0 && !operation.security.some((r) => Object.keys(r).length === 0),
+      schemes,
+    },
+    roles: [...new Set([...declaredRoles, ...scopes])].sort(),
+    cache: cache ?? null,
+    invalidates: read(operation, "x-invalidates", Invalidates) ?? [],
+    rateLimit: read(operation, "x-rate-limit", RateLimitPolicy) ?? null,
+    body: operation.requestBody
+      ? { required: operation.requestBody.required ?? false, mediaTypes: Object.keys(operation.requestBody.content) }
+      : null,
+  };
+}
+
+function read<T>(operation: Operation, key: string, schema: z.ZodType<T>): T | undefined {
+  const value = operation.extensions[key];
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new CodegenError(`${operation.pointer}/${key}`, z.prettifyError(parsed.error).replaceAll("\n", "; "));
+  }
+  return parsed.data;
+}

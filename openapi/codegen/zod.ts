@@ -1,0 +1,286 @@
+import type { OpenAPIV3 } from "openapi-types";
+import { CodegenError } from "./errors";
+
+type Schema = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject;
+
+/**
+ * Where a schema sits decides how its values arrive: JSON keeps types, while query, path and
+ * header values are strings that must be coerced as the contract says.
+ */
+export type SchemaMode = "json" | "string-encoded";
+
+const SUPPORTED_KEYWORDS = new Set([
+  "$ref",
+  "type",
+  "format",
+  "enum",
+  "nullable",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "items",
+  "minItems",
+  "maxItems",
+  "properties",
+  "required",
+  "additionalProperties",
+  "allOf",
+  "oneOf",
+  "discriminator",
+  "default",
+  "description",
+  "example",
+  "title",
+  "deprecated",
+]);
+
+/** String formats that map onto a zod builder of their own; other formats are refused. */
+const STRING_FORMATS: Record<string, string> = {
+  email: "z.email()",
+  uuid: "z.uuid()",
+  "date-time": "z.iso.datetime({ offset: true })",
+  date: "z.iso.date()",
+  uri: "z.url()",
+};
+
+export const schemaConstName = (componentName: string) => `${componentName}Schema`;
+
+export function componentNameOfRef(ref: string, pointer: string): string {
+  const match = /^#\/components\/schemas\/([A-Za-z0-9_]+)$/.exec(ref);
+  if (!match?.[1]) throw new CodegenError(pointer, `unsupported $ref '${ref}' (only #/components/schemas/<Name>)`);
+  return match[1];
+}
+
+export interface ZodEmitterOptions {
+  /** Resolves a component by name, to check what an allOf extends. */
+  component(name: string): Schema | undefined;
+  /** Components not yet defined where this schema is emitted: referenced lazily through a getter. */
+  isForward(name: string): boolean;
+}
+
+/** Turns OpenAPI 3.0 schemas into zod 4 source code, refusing what it cannot translate faithfully. */
+export class ZodEmitter {
+  constructor(private readonly options: ZodEmitterOptions) {}
+
+  /** A schema as a zod expression. Named components are referenced by their constant. */
+  expression(schema: Schema, pointer: string, mode: SchemaMode): string {
+    this.checkKeywords(schema, pointer);
+    if ("$ref" in schema) return this.reference(schema.$ref, pointer, mode);
+    const base = this.base(schema, pointer, mode);
+    const nullable = schema.nullable ? `${base}.nullable()` : base;
+    return withMeta(nullable, schema);
+  }
+
+  /** The expression of a named component: the same as any schema, plus its name for the document. */
+  component(name: string, schema: Schema, pointer: string): string {
+    if ("$ref" in schema) {
+      throw new CodegenError(pointer, "a component that is only a $ref is an alias; reference the target instead");
+    }
+    this.checkKeywords(schema, pointer);
+    const base = this.base(schema, pointer, "json");
+    const nullable = schema.nullable ? `${base}.nullable()` : base;
+    return `${nullable}.openapi(${JSON.stringify(name)}${metaArgument(schema, ", ")})`;
+  }
+
+  private reference(ref: string, pointer: string, mode: SchemaMode): string {
+    const name = componentNameOfRef(ref, pointer);
+    const target = this.options.component(name);
+    if (!target) throw new CodegenError(pointer, `unknown component '${name}'`);
+    if (mode === "string-encoded" && ("$ref" in target || target.type !== "string")) {
+      // A string needs no coercion; anything else is re-emitted inline so that its coercion applies.
+      return this.expression(target, `#/components/schemas/${name}`, mode);
+    }
+    return schemaConstName(name);
+  }
+
+  private base(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+    if (schema.allOf) return this.allOf(schema, pointer, mode);
+    if (schema.oneOf) return this.oneOf(schema, pointer);
+    switch (schema.type) {
+      case "string":
+        return this.string(schema, pointer);
+      case "integer":
+      case "number":
+        return coerceIn(mode, "numberFromString", this.number(schema, pointer));
+      case "boolean":
+        return coerceIn(mode, "booleanFromString", "z.boolean()");
+      case "array":
+        return this.array(schema, pointer, mode);
+      case "object":
+        return this.object(schema, pointer);
+      case undefined:
+        if (Object.keys(schema).every((key) => key === "description" || key === "example" || key === "title")) {
+          return "z.unknown()";
+        }
+        throw new CodegenError(pointer, "a schema with constraints must name its type");
+      default:
+        throw new CodegenError(pointer, `unsupported type '${String((schema as { type: unknown }).type)}'`);
+    }
+  }
+
+  private string(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+    if (schema.enum) {
+      if (!schema.enum.every((value) => typeof value === "string")) {
+        throw new CodegenError(pointer, "a string enum must list strings only");
+      }
+      if (schema.format || schema.pattern || schema.minLength !== undefined || schema.maxLength !== undefined) {
+        throw new CodegenError(pointer, "an enum takes no format, pattern or length");
+      }
+      return `z.enum(${JSON.stringify(schema.enum)})`;
+    }
+    let code = "z.string()";
+    if (schema.format !== undefined) {
+      const builder = STRING_FORMATS[schema.format];
+      if (!builder) throw new CodegenError(pointer, `unsupported string format '${schema.format}'`);
+      code = builder;
+    }
+    if (schema.minLength !== undefined) code += `.min(${schema.minLength})`;
+    if (schema.maxLength !== undefined) code += `.max(${schema.maxLength})`;
+    if (schema.pattern !== undefined) code += `.regex(new RegExp(${JSON.stringify(schema.pattern)}))`;
+    return code;
+  }
+
+  private number(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+    if (schema.enum) throw new CodegenError(pointer, "numeric enums are not supported");
+    if (schema.format && !["int32", "int64", "float", "double"].includes(schema.format)) {
+      throw new CodegenError(pointer, `unsupported numeric format '${schema.format}'`);
+    }
+    // `integer` is a safe integer: JavaScript cannot represent larger ones exactly.
+    let code = schema.type === "integer" ? "z.int()" : "z.number()";
+    if (schema.minimum !== undefined) code += schema.exclusiveMinimum ? `.gt(${schema.minimum})` : `.min(${schema.minimum})`;
+    if (schema.maximum !== undefined) code += schema.exclusiveMaximum ? `.lt(${schema.maximum})` : `.max(${schema.maximum})`;
+    if (typeof schema.exclusiveMinimum === "boolean" && schema.exclusiveMinimum && schema.minimum === undefined) {
+      throw new CodegenError(pointer, "exclusiveMinimum needs minimum (OpenAPI 3.0: it is a boolean modifier)");
+    }
+    if (typeof schema.exclusiveMaximum === "boolean" && schema.exclusiveMaximum && schema.maximum === undefined) {
+      throw new CodegenError(pointer, "exclusiveMaximum needs maximum (OpenAPI 3.0: it is a boolean modifier)");
+    }
+    if (schema.multipleOf !== undefined) code += `.multipleOf(${schema.multipleOf})`;
+    return code;
+  }
+
+  private array(schema: OpenAPIV3.ArraySchemaObject, pointer: string, mode: SchemaMode): string {
+    if (!schema.items) throw new CodegenError(pointer, "an array needs items");
+    const items = this.expression(schema.items, `${pointer}/items`, mode);
+    let code = `z.array(${items})`;
+    if (schema.minItems !== undefined) code += `.min(${schema.minItems})`;
+    if (schema.maxItems !== undefined) code += `.max(${schema.maxItems})`;
+    // `?tag=a` arrives as one string, `?tag=a&tag=b` as a list: both are the same array.
+    return coerceIn(mode, "arrayFromString", code);
+  }
+
+  private object(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+    const required = new Set(schema.required ?? []);
+    const properties = Object.entries(schema.properties ?? {});
+    for (const name of required) {
+      if (!schema.properties?.[name]) throw new CodegenError(pointer, `required property '${name}' is not declared`);
+    }
+    const members = properties.map(([name, property]) => this.property(name, property, required.has(name), pointer));
+    const shape = `{ ${members.join(", ")} }`;
+    const extra = schema.additionalProperties;
+    if (extra === false) return `z.strictObject(${shape})`;
+    if (extra === undefined || extra === true) return `z.looseObject(${shape})`;
+    const value = this.expression(extra, `${pointer}/additionalProperties`, "json");
+    return properties.length === 0 ? `z.record(z.string(), ${value})` : `z.object(${shape}).catchall(${value})`;
+  }
+
+  private property(name: string, schema: Schema, required: boolean, objectPointer: string): string {
+    const pointer = `${objectPointer}/properties/${name}`;
+    const key = JSON.stringify(name);
+    const value = withPresence(this.expression(schema, pointer, "json"), schema, required);
+    // A reference to a component defined later (or to itself) is read lazily, which is how zod 4 recurses.
+    if (this.referencesForward(schema)) return `get ${key}() { return ${value}; }`;
+    return `${key}: ${value}`;
+  }
+
+  private referencesForward(schema: Schema): boolean {
+    if ("$ref" in schema) return this.options.isForward(componentNameOfRef(schema.$ref, ""));
+    const children: Schema[] = [
+      ...(schema.type === "array" && schema.items ? [schema.items] : []),
+      ...(schema.allOf ?? []),
+      ...(schema.oneOf ?? []),
+      ...Object.values(schema.properties ?? {}),
+    ];
+    if (typeof schema.additionalProperties === "object") children.push(schema.additionalProperties);
+    return children.some((child) => this.referencesForward(child));
+  }
+
+  private allOf(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+    const parts = schema.allOf ?? [];
+    if (schema.type !== undefined || schema.properties) {
+      throw new CodegenError(pointer, "allOf beside type or properties is ambiguous; move them into an allOf member");
+    }
+    const [first, second, ...rest] = parts;
+    if (!first || !("$ref" in first) || rest.length > 0) {
+      throw new CodegenError(pointer, "allOf is supported as [$ref] or [$ref, inline object] only");
+    }
+    const baseName = componentNameOfRef(first.$ref, `${pointer}/allOf/0`);
+    const base = this.expression(first, `${pointer}/allOf/0`, mode);
+    if (!second) return base;
+    const extension = second;
+    if ("$ref" in extension || extension.type !== "object" || extension.additionalProperties !== undefined) {
+      throw new CodegenError(`${pointer}/allOf/1`, "the second allOf member must be an inline object without additionalProperties");
+    }
+    const target = this.options.component(baseName);
+    if (target && !("$ref" in target) && target.additionalProperties === false) {
+      throw new CodegenError(pointer, `'${baseName}' forbids additional properties, so nothing can extend it`);
+    }
+    const required = new Set(extension.required ?? []);
+    const members = Object.entries(extension.properties ?? {}).map(([name, property]) =>
+      this.property(name, property, required.has(name), `${pointer}/allOf/1`),
+    );
+    return `${base}.extend({ ${members.join(", ")} })`;
+  }
+
+  private oneOf(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+    const discriminator = schema.discriminator;
+    if (!discriminator || discriminator.mapping) {
+      throw new CodegenError(pointer, "oneOf is supported only with a discriminator (propertyName, no mapping)");
+    }
+    const members = (schema.oneOf ?? []).map((member, index) => {
+      if (!("$ref" in member)) throw new CodegenError(`${pointer}/oneOf/${index}`, "oneOf members must be $refs");
+      return schemaConstName(componentNameOfRef(member.$ref, `${pointer}/oneOf/${index}`));
+    });
+    return `z.discriminatedUnion(${JSON.stringify(discriminator.propertyName)}, [${members.join(", ")}])`;
+  }
+
+  private checkKeywords(schema: Schema, pointer: string): void {
+    for (const key of Object.keys(schema)) {
+      if (key.startsWith("x-")) continue;
+      if (!SUPPORTED_KEYWORDS.has(key)) throw new CodegenError(pointer, `unsupported keyword '${key}'`);
+    }
+    if ("$ref" in schema && Object.keys(schema).some((key) => key !== "$ref" && !key.startsWith("x-"))) {
+      throw new CodegenError(pointer, "keywords beside $ref are ignored in OpenAPI 3.0; wrap the $ref in allOf");
+    }
+  }
+}
+
+/** Optional means `.optional()`: absent is fine; a default is applied when absent. */
+export function withPresence(expression: string, schema: Schema, required: boolean): string {
+  const fallback = "$ref" in schema ? undefined : schema.default;
+  if (fallback !== undefined) return `${expression}.default(${JSON.stringify(fallback)})`;
+  return required ? expression : `${expression}.optional()`;
+}
+
+function coerceIn(mode: SchemaMode, coercion: string, expression: string): string {
+  return mode === "string-encoded" ? `z.preprocess(${coercion}, ${expression})` : expression;
+}
+
+function withMeta(expression: string, schema: OpenAPIV3.SchemaObject): string {
+  const meta = metaArgument(schema, "");
+  return meta ? `${expression}.openapi(${meta})` : expression;
+}
+
+function metaArgument(schema: OpenAPIV3.SchemaObject, prefix: string): string {
+  const meta: Record<string, unknown> = {};
+  if (schema.title !== undefined) meta.title = schema.title;
+  if (schema.description !== undefined) meta.description = schema.description;
+  if (schema.example !== undefined) meta.example = schema.example;
+  if (schema.deprecated) meta.deprecated = true;
+  return Object.keys(meta).length > 0 ? `${prefix}${JSON.stringify(meta)}` : "";
+}

@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import pg from "pg";
+import { type DatabaseHandle, openDatabase } from "../../src/platform/db.ts";
+import { defaultMigrationsFolder, migrateDatabase } from "../../src/platform/db-migrate.ts";
+
+export type TestDatabase = DatabaseHandle & { cleanup(): Promise<void> };
+
+// Serialises template creation across parallel vitest workers (advisory locks are scoped to
+// the database they are taken in, so everyone takes it in the maintenance database).
+const TEMPLATE_LOCK_KEY = 726_169_002;
+
+/**
+ * A fresh, migrated database that belongs to one test file alone. With DATABASE_URL set it is
+ * a new database on that server (copied from a migrated template), otherwise in-memory PGlite.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  return serverUrl ? createPostgresDatabase(serverUrl) : createPgliteDatabase();
+}
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const handle = await openDatabase({ dataDir: "memory://" });
+  await migrateDatabase(handle);
+  return { ...handle, cleanup: () => handle.close() };
+}
+
+async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `jc_test_${randomBytes(6).toString("hex")}`;
+  await withMaintenanceClient(serverUrl, async (admin) => {
+    const template = await ensureTemplate(admin, serverUrl);
+    await admin.query(`create database ${name} template ${template}`);
+  });
+  const handle = await openDatabase({ url: withDatabase(serverUrl, name) });
+  // A no-op when the template is current; keeps the copy right even if it is not.
+  await migrateDatabase(handle);
+  return {
+    ...handle,
+    cleanup: async () => {
+      await handle.close();
+      await withMaintenanceClient(serverUrl, (admin) =>
+        admin.query(`drop database if exists ${name} with (force)`),
+      );
+    },
+  };
+}
+
+// The template's name carries a hash of the migrations, so editing a migration yields a new
+// template instead of silently testing against a stale one.
+async function ensureTemplate(admin: pg.Client, serverUrl: string): Promise<string> {
+  const hashes = readMigrationFiles({ migrationsFolder: defaultMigrationsFolder }).map((m) => m.hash);
+  const template = `jc_test_template_${createHash("sha256").update(hashes.join()).digest("hex").slice(0, 12)}`;
+  await admin.query("select pg_advisory_lock($1)", [TEMPLATE_LOCK_KEY]);
+  try {
+    const existing = await admin.query("select 1 from pg_database where datname = $1", [template]);
+    if (existing.rowCount === 0) {
+      await admin.query(`create database ${template}`);
+      const handle = await openDatabase({ url: withDatabase(serverUrl, template) });
+      try {
+        await migrateDatabase(handle);
+      } finally {
+        // No session may stay connected, or copying the template fails.
+        await handle.close();
+      }
+    }
+  } finally {
+    await admin.query("select pg_advisory_unlock($1)", [TEMPLATE_LOCK_KEY]);
+  }
+  return template;
+}
+
+async function withMaintenanceClient<T>(
+  serverUrl: string,
+  work: (admin: pg.Client) => Promise<T>,
+): Promise<T> {
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
