@@ -162,9 +162,7 @@ function emitParameter(emitter: ZodEmitter, operation: Operation, parameter: Ope
   if (parameter.example !== undefined) meta.example = parameter.example;
   if (parameter.deprecated) meta.deprecated = true;
   const param = Object.keys(meta).length > 0 ? `.openapi({ param: ${JSON.stringify(meta)} })` : "";
-  // Hono hands header names over in lower case.
-  const name = parameter.in === "header" ? parameter.name.toLowerCase() : parameter.name;
-  return `${JSON.stringify(name)}: ${expression}${param}`;
+  return `${JSON.stringify(parameter.name)}: ${expression}${param}`;
 }
 
 function emitResponse(

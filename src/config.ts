@@ -1,0 +1,88 @@
+import { join } from "node:path";
+import { z } from "zod";
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, "must be an origin such as https://shop.example (scheme, host and optional port, no path)");
+
+const EnvironmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  PUBLIC_URL: z.url().optional(),
+  CORS_ORIGINS: commaList.pipe(z.array(origin)).default([]),
+  TRUSTED_PROXIES: commaList.default([]),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SEED_ON_START: z.stringbool().default(true),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+/** Everything the process is configured with, read once at start. */
+export interface Config {
+  env: Environment["NODE_ENV"];
+  port: number;
+  host: string;
+  database: { url: string } | { dataDir: string };
+  redisUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  corsOrigins: string[];
+  trustedProxies: string[];
+  bodyLimitBytes: number;
+  logLevel: Environment["LOG_LEVEL"];
+  seedOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Empty variables count as unset, so `FOO=` in a compose file means "use the default". */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ""),
+  );
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvironmentSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${variable}: ${issue?.message ?? "invalid value"}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: join(e.DATA_DIR, "pglite") },
+    redisUrl: e.REDIS_URL,
+    dataDir: e.DATA_DIR,
+    publicUrl: e.PUBLIC_URL,
+    corsOrigins: e.CORS_ORIGINS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    seedOnStart: e.SEED_ON_START,
+  };
+}

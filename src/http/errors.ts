@@ -1,0 +1,54 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "pino";
+import { DomainError, type DomainErrorCode } from "../domain/errors";
+import type { AppEnv } from "./env";
+import { HttpProblem, type ProblemInit, problemResponse } from "./problem";
+
+const DOMAIN_STATUS: Record<DomainErrorCode, { status: ContentfulStatusCode; title: string }> = {
+  not_found: { status: 404, title: "Not found" },
+  conflict: { status: 409, title: "Conflict" },
+  invalid_state: { status: 409, title: "Invalid state" },
+  dependency_unavailable: { status: 503, title: "Service unavailable" },
+};
+
+/** What Hono's own exceptions mean, as problems a client can branch on. */
+const HTTP_EXCEPTIONS: Partial<Record<number, Omit<ProblemInit, "status">>> = {
+  400: { code: "malformed_request", title: "Malformed request" },
+  413: { code: "payload_too_large", title: "Payload too large" },
+  415: { code: "unsupported_media_type", title: "Unsupported media type" },
+};
+
+/** Every error becomes a problem document; only unexpected ones are logged with their stack. */
+export function errorHandler(logger: Logger) {
+  return (error: Error, c: Context<AppEnv>): Response => {
+    if (error instanceof HttpProblem) return problemResponse(c, error.init);
+    if (error instanceof DomainError) {
+      const mapped = DOMAIN_STATUS[error.code];
+      return problemResponse(c, { ...mapped, code: error.code, detail: error.message, extensions: error.details });
+    }
+    if (error instanceof HTTPException) {
+      const known = HTTP_EXCEPTIONS[error.status];
+      if (known) {
+        const detail = error.status === 415 ? unsupportedMediaTypeDetail(c) : error.message;
+        return problemResponse(c, { status: error.status as ContentfulStatusCode, ...known, detail });
+      }
+    }
+    logger.error(
+      { err: error, requestId: c.get("requestId"), operationId: c.get("operationId") },
+      "unhandled error while serving a request",
+    );
+    return problemResponse(c, {
+      status: 500,
+      code: "internal_error",
+      title: "Internal server error",
+      detail: "Something went wrong on our side; quote the request id when contacting support",
+    });
+  };
+}
+
+function unsupportedMediaTypeDetail(c: Context<AppEnv>): string {
+  const sent = c.req.header("content-type");
+  return sent ? `Content-Type '${sent}' is not accepted here` : "A request body needs a Content-Type";
+}
