@@ -1,7 +1,6 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type Handlers, policies } from "../generated/server";
@@ -11,15 +10,14 @@ import { healthHandlers } from "./handlers/health";
 import { metaHandlers } from "./handlers/meta";
 import { accessLog } from "./http/access-log";
 import type { AppEnv } from "./http/env";
-import { errorHandler } from "./http/errors";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
+import { createOpenApiApp } from "./http/openapi-app";
 import { HttpProblem } from "./http/problem";
-import { validationHook } from "./http/validation";
+import type { Platform } from "./platform";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
-import type { Platform } from "./platform";
 
 export interface AppDependencies {
   config: Pick<Config, "corsOrigins" | "bodyLimitBytes">;
@@ -32,13 +30,19 @@ export interface AppDependencies {
   startedAt: number;
 }
 
-const EXPOSED_HEADERS = ["X-Request-Id", "Server-Timing", "ETag", "Retry-After", "RateLimit", "RateLimit-Policy"];
+const EXPOSED_HEADERS = [
+  "X-Request-Id",
+  "Server-Timing",
+  "ETag",
+  "Retry-After",
+  "RateLimit",
+  "RateLimit-Policy",
+];
 
 export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = createOpenApiApp(deps.logger);
   const { database, cache } = deps.platform;
 
-  app.use(requestId({ limitLength: 128 }));
   app.use(timing({ crossOrigin: true }));
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(
@@ -80,6 +84,5 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   mountOperations(app, handlers);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));
-  app.onError(errorHandler(deps.logger));
   return app;
 }

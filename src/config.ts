@@ -1,9 +1,12 @@
 import { join } from "node:path";
 import { z } from "zod";
 
-const commaList = z
-  .string()
-  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const commaList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const origin = z.string().refine((value) => {
   try {
@@ -29,7 +32,12 @@ const EnvironmentSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   CORS_ORIGINS: commaList.pipe(z.array(origin)).default([]),
   TRUSTED_PROXIES: commaList.default([]),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_ON_START: z.stringbool().default(true),
 });
@@ -59,7 +67,9 @@ export class ConfigError extends Error {
 /** Empty variables count as unset, so `FOO=` in a compose file means "use the default". */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ""),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== "",
+    ),
   );
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { buildApp } from "./app";
-import { ConfigError, type Config, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
 import { openPlatform } from "./platform";
 import { loadApiReferenceAssets } from "./platform/api-reference";
 import { createLogger } from "./platform/logger";
@@ -42,7 +42,12 @@ const server = Bun.serve({
 });
 
 logger.info(
-  { url: server.url.href, docs: new URL("/docs", server.url).href, database: platform.database.kind, cache: platform.cache.kind },
+  {
+    url: server.url.href,
+    docs: new URL("/docs", server.url).href,
+    database: platform.database.kind,
+    cache: platform.cache.kind,
+  },
   `JoxiCrochet API listening on ${server.url.href}`,
 );
 

@@ -12,7 +12,9 @@ export interface HealthDependencies {
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-export function healthHandlers(deps: HealthDependencies): Pick<Handlers<AppEnv>, "getHealth" | "getReadiness"> {
+export function healthHandlers(
+  deps: HealthDependencies,
+): Pick<Handlers<AppEnv>, "getHealth" | "getReadiness"> {
   return {
     getHealth: (c) => {
       const uptimeSeconds = Math.round((performance.now() - deps.startedAt) / 10) / 100;

@@ -14,7 +14,10 @@ export function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<A
     const durationMs = performance.now() - started;
     const operationId = c.get("operationId") ?? UNMATCHED;
     const status = c.res.status;
-    metrics.requestDuration.observe({ operationId, method: c.req.method, status: String(status) }, durationMs / 1000);
+    metrics.requestDuration.observe(
+      { operationId, method: c.req.method, status: String(status) },
+      durationMs / 1000,
+    );
     logger.info(
       {
         requestId: c.get("requestId"),

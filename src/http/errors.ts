@@ -26,7 +26,12 @@ export function errorHandler(logger: Logger) {
     if (error instanceof HttpProblem) return problemResponse(c, error.init);
     if (error instanceof DomainError) {
       const mapped = DOMAIN_STATUS[error.code];
-      return problemResponse(c, { ...mapped, code: error.code, detail: error.message, extensions: error.details });
+      return problemResponse(c, {
+        ...mapped,
+        code: error.code,
+        detail: error.message,
+        extensions: error.details,
+      });
     }
     if (error instanceof HTTPException) {
       const known = HTTP_EXCEPTIONS[error.status];

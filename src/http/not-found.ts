@@ -17,7 +17,10 @@ export function compilePathTemplates(policies: Iterable<OperationPolicy>): PathT
       .split(/\{[^}]+\}/)
       .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
       .join("[^/]+");
-    return { pattern: new RegExp(`^${source}$`), methods: methods.includes("GET") ? [...methods, "HEAD"] : methods };
+    return {
+      pattern: new RegExp(`^${source}$`),
+      methods: methods.includes("GET") ? [...methods, "HEAD"] : methods,
+    };
   });
 }
 

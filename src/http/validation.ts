@@ -21,9 +21,11 @@ const escapeSegment = (segment: PropertyKey) => String(segment).replaceAll("~", 
 export function fieldErrors(error: z.ZodError, target: Target): FieldError[] {
   const location = LOCATIONS[target];
   return error.issues.flatMap((issue) => {
-    const paths = issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    const paths =
+      issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
     return paths.map((path) => {
-      const message = issue.code === "unrecognized_keys" ? "Unknown field; it is not part of the contract" : issue.message;
+      const message =
+        issue.code === "unrecognized_keys" ? "Unknown field; it is not part of the contract" : issue.message;
       return {
         location,
         ...(path.length > 0 ? { field: path.map(String).join(".") } : {}),

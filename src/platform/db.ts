@@ -74,7 +74,7 @@ function openPostgres(url: string, onError?: (error: Error) => void): PostgresHa
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => pool.end(),
+    close: closeOnce(() => pool.end()),
   };
 }
 
@@ -93,6 +93,15 @@ async function openPglite(dataDir: string = MEMORY): Promise<PgliteHandle> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.close(),
+    close: closeOnce(() => client.close()),
+  };
+}
+
+/** Shutdown paths may race (a signal during a failed start); closing twice is not an error. */
+function closeOnce(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= close();
+    return closing;
   };
 }

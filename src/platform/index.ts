@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
-import { seedCatalog } from "../../db/seed/index.ts";
 import { categories } from "../../db/schema/index.ts";
+import { seedCatalog } from "../../db/seed/index.ts";
 import type { Config } from "../config";
 import { type CacheStore, openCacheStore } from "./cache";
 import { type DatabaseHandle, openDatabase } from "./db";
@@ -14,7 +14,10 @@ export interface Platform {
 }
 
 /** Opens the database (migrated, seeded when empty) and the cache the configuration names. */
-export async function openPlatform(config: Pick<Config, "database" | "redisUrl" | "seedOnStart">, logger: Logger): Promise<Platform> {
+export async function openPlatform(
+  config: Pick<Config, "database" | "redisUrl" | "seedOnStart">,
+  logger: Logger,
+): Promise<Platform> {
   const database = await openDatabase({
     ...config.database,
     onError: (error) => logger.warn({ err: error }, "idle database connection failed"),
@@ -23,7 +26,9 @@ export async function openPlatform(config: Pick<Config, "database" | "redisUrl" 
   if (config.seedOnStart && (await isCatalogEmpty(database))) {
     await seedCatalog(database.db, (message) => logger.info(`seed: ${message}`));
   }
-  const cache = openCacheStore(config.redisUrl, (error) => logger.warn({ err: error.message }, "cache unavailable"));
+  const cache = openCacheStore(config.redisUrl, (error) =>
+    logger.warn({ err: error.message }, "cache unavailable"),
+  );
   return {
     database,
     cache,

@@ -10,7 +10,15 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: "joxicrochet-api" },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ["password", "*.password", "token", "*.token", "headers.authorization", "headers.cookie", "secret"],
+        paths: [
+          "password",
+          "*.password",
+          "token",
+          "*.token",
+          "headers.authorization",
+          "headers.cookie",
+          "secret",
+        ],
         censor: "[redacted]",
       },
     },

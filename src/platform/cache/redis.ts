@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Redis } from "ioredis";
 import type { CacheStore } from "./store";
 
@@ -31,6 +32,8 @@ export function createRedisStore(url: string, options: RedisStoreOptions = {}): 
       if (keys.length > 0) await client.del(...keys);
     },
     async ping() {
+      // Right after start the connection may still be opening; give it the connect timeout.
+      if (client.status !== "ready") await once(client, "ready", { signal: AbortSignal.timeout(1_000) });
       await client.ping();
     },
     async close() {

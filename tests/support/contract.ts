@@ -1,0 +1,102 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import type { OpenAPIV3 } from "openapi-types";
+import document from "../../generated/openapi.json" with { type: "json" };
+import { toJsonSchema } from "./json-schema";
+
+export const contract = document as unknown as OpenAPIV3.Document;
+
+/** Statuses any operation may answer with, as a problem, without the contract listing them. */
+const GENERIC_PROBLEM_STATUSES = new Set([404, 405, 413, 415, 500]);
+
+export function createAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  const defs = Object.fromEntries(
+    Object.entries(contract.components?.schemas ?? {}).map(([name, schema]) => [
+      name,
+      toJsonSchema(schema as never, "contract#/$defs/"),
+    ]),
+  );
+  ajv.addSchema({ $id: "contract", $defs: defs } as never);
+  return ajv;
+}
+
+const ajv = createAjv();
+const validators = new Map<string, ReturnType<Ajv2020["compile"]>>();
+
+/** A validator for a schema of the contract (already in JSON Schema form, refs into `contract`). */
+export function validatorFor(schema: unknown): ReturnType<Ajv2020["compile"]> {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(toJsonSchema(schema as never, "contract#/$defs/") as never);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+interface MatchedOperation {
+  path: string;
+  operation: OpenAPIV3.OperationObject;
+}
+
+export function findOperation(method: string, pathname: string): MatchedOperation | undefined {
+  const verb = (method === "HEAD" ? "get" : method.toLowerCase()) as OpenAPIV3.HttpMethods;
+  for (const [path, item] of Object.entries(contract.paths)) {
+    const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`);
+    const operation = item?.[verb];
+    if (operation && pattern.test(pathname)) return { path, operation };
+  }
+  return undefined;
+}
+
+function resolveResponse(
+  response: OpenAPIV3.ResponseObject | OpenAPIV3.ReferenceObject,
+): OpenAPIV3.ResponseObject {
+  if (!("$ref" in response)) return response;
+  const name = response.$ref.split("/").pop() as string;
+  return contract.components?.responses?.[name] as OpenAPIV3.ResponseObject;
+}
+
+/**
+ * Throws unless the response is one the contract allows for this request: a declared status,
+ * a declared media type, and a body valid against the declared schema.
+ */
+export function assertMatchesContract(method: string, url: string, response: Response, text: string): void {
+  const pathname = new URL(url, "http://localhost").pathname;
+  const where = `${method} ${pathname} → ${response.status}`;
+  const matched = findOperation(method, pathname);
+  const declared = matched?.operation.responses[String(response.status)];
+  let media: OpenAPIV3.MediaTypeObject | undefined;
+  const contentType = (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  if (declared) {
+    const content = resolveResponse(declared).content ?? {};
+    if (Object.keys(content).length === 0 && text === "") return;
+    media = content[contentType];
+    if (!media)
+      throw new Error(
+        `${where}: content type '${contentType}' is not declared (${Object.keys(content).join(", ")})`,
+      );
+  } else if (GENERIC_PROBLEM_STATUSES.has(response.status) || (!matched && response.status === 404)) {
+    if (contentType !== "application/problem+json")
+      throw new Error(`${where}: expected application/problem+json, got '${contentType}'`);
+    media = { schema: { $ref: "#/components/schemas/Problem" } };
+  } else if (response.status === 304 || method === "HEAD" || method === "OPTIONS") {
+    return;
+  } else {
+    throw new Error(`${where}: status not declared by the contract`);
+  }
+  if (method === "HEAD") return;
+  if (!contentType.includes("json")) {
+    if (typeof text !== "string") throw new Error(`${where}: expected a text body`);
+    return;
+  }
+  const validate = validatorFor(media.schema);
+  const body = JSON.parse(text);
+  if (!validate(body)) {
+    throw new Error(
+      `${where}: body does not match the contract: ${ajv.errorsText(validate.errors)}\n${text.slice(0, 500)}`,
+    );
+  }
+}
