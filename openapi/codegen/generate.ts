@@ -1,34 +1,52 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { bundleContract } from "./bundle";
 import { emitClientTypes } from "./client";
 import { emitServer } from "./emit-server";
 
-/** Writes everything under `outDir` from the contract at `rootFile`: bundle, server code, client types. */
-export async function generate(rootFile: string, configFile: string, outDir: string): Promise<void> {
+const REPOSITORY = resolve(import.meta.dirname, "../..");
+const BIOME = join(REPOSITORY, "node_modules/.bin/biome");
+
+/** Every file of generated/, by path relative to it, formatted as it will be committed. */
+export async function renderGenerated(rootFile: string, configFile: string): Promise<Map<string, string>> {
   const document = await bundleContract(rootFile, configFile);
-  const server = emitServer(document);
-  const client = await emitClientTypes(document);
+  const files = new Map<string, string>();
+  files.set("openapi.json", `${JSON.stringify(document, null, 2)}\n`);
+  for (const [name, source] of Object.entries(emitServer(document))) files.set(`server/${name}`, source);
+  files.set("client/schema.d.ts", await emitClientTypes(document));
+  for (const [path, source] of files) files.set(path, format(path, source));
+  return files;
+}
+
+/** Writes generated/ (or `outDir`) anew from the contract at `rootFile`. */
+export async function generate(rootFile: string, configFile: string, outDir: string): Promise<void> {
+  const files = await renderGenerated(rootFile, configFile);
   rmSync(join(outDir, "server"), { recursive: true, force: true });
   rmSync(join(outDir, "client"), { recursive: true, force: true });
-  mkdirSync(join(outDir, "server"), { recursive: true });
-  mkdirSync(join(outDir, "client"), { recursive: true });
-  writeFileSync(join(outDir, "openapi.json"), `${JSON.stringify(document, null, 2)}\n`);
-  for (const [name, source] of Object.entries(server)) writeFileSync(join(outDir, "server", name), source);
-  writeFileSync(join(outDir, "client", "schema.d.ts"), client);
-  format(outDir);
+  for (const [path, source] of files) {
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), source);
+  }
 }
 
-function format(outDir: string): void {
-  const biome = resolve(import.meta.dirname, "../../node_modules/.bin/biome");
-  execFileSync(biome, ["format", "--write", outDir], { stdio: ["ignore", "ignore", "inherit"] });
+/** Formats as if the file sat in generated/, so the output is the same wherever it is written. */
+function format(path: string, source: string): string {
+  return execFileSync(BIOME, ["format", `--stdin-file-path=generated/${path}`], {
+    cwd: REPOSITORY,
+    input: source,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
+
+export const CONTRACT_ROOT = join(REPOSITORY, "openapi/openapi.yaml");
+export const LINT_CONFIG = join(REPOSITORY, "openapi/redocly.yaml");
+export const GENERATED_DIR = join(REPOSITORY, "generated");
 
 if (import.meta.main) {
-  const repository = resolve(import.meta.dirname, "../..");
   try {
-    await generate(join(repository, "openapi/openapi.yaml"), join(repository, "openapi/redocly.yaml"), join(repository, "generated"));
+    await generate(CONTRACT_ROOT, LINT_CONFIG, GENERATED_DIR);
     console.log("generated/ is up to date with openapi/");
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
