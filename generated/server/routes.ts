@@ -19,7 +19,7 @@ export const getHealth = createRoute({
   summary: "Liveness probe",
   description:
     "Answers 200 while the process is alive and its event loop turns. It checks no dependency,\nso an orchestrator restarts the process only when the process itself is stuck.\n",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The process is alive.",
@@ -70,7 +70,7 @@ export const getReadiness = createRoute({
   summary: "Readiness probe",
   description:
     "Checks the database and the cache. 200 when the API can serve traffic: `ready`, or\n`degraded` when only the cache is down (it is bypassed, never required). 503 when the\ndatabase is down, with the failing dependency named in `checks`.\n",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The API can serve traffic.",
@@ -173,7 +173,7 @@ export const listCategories = createRoute({
   summary: "List the category tree",
   description:
     "The shop's categories as a tree: top-level categories in display order, each with its\nsub-categories. `productCount` counts the products on sale in a category and all of its\ndescendants.\n",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   "x-cache": { ttl: 60, tags: ["categories"] },
   request: {
     query: z.object({
@@ -288,7 +288,7 @@ export const getOpenApiDocument = createRoute({
   tags: ["meta"],
   summary: "The OpenAPI contract",
   description: "This contract, bundled into one OpenAPI 3.0.3 JSON document. Generate clients from it.",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The bundled contract.",
@@ -338,7 +338,7 @@ export const getApiReference = createRoute({
   tags: ["meta"],
   summary: "The API reference page",
   description: "An interactive reference of this contract (Scalar). It loads nothing from other hosts.",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The reference page.",
@@ -384,7 +384,7 @@ export const getApiReferenceScript = createRoute({
   summary: "The reference page's script",
   description:
     "The Scalar API reference bundle, served from the installed package so the page works offline.",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The script.",
@@ -435,7 +435,7 @@ export const getMetrics = createRoute({
   summary: "Prometheus metrics",
   description:
     "Request-duration histogram by operationId and status, and the process metrics, in the\nPrometheus text exposition format.\n",
-  security: [],
+  security: [] as { [scheme: string]: string[] }[],
   responses: {
     200: {
       description: "The metrics.",

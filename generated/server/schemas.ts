@@ -17,18 +17,14 @@ export const FieldErrorSchema = z
         example: "depth",
       })
       .optional(),
-    pointer: z
-      .string()
-      .openapi({
-        description: "A JSON pointer (RFC 6901) to the field inside its part of the request.",
-        example: "/depth",
-      }),
-    message: z
-      .string()
-      .openapi({
-        description: "Why the value was refused.",
-        example: "Too big; expected a number at most 5",
-      }),
+    pointer: z.string().openapi({
+      description: "A JSON pointer (RFC 6901) to the field inside its part of the request.",
+      example: "/depth",
+    }),
+    message: z.string().openapi({
+      description: "Why the value was refused.",
+      example: "Too big; expected a number at most 5",
+    }),
   })
   .openapi("FieldError", { description: "One invalid field of a request." });
 export type FieldError = z.infer<typeof FieldErrorSchema>;
@@ -39,18 +35,14 @@ export type FieldError = z.infer<typeof FieldErrorSchema>;
  */
 export const ProblemSchema = z
   .looseObject({
-    type: z
-      .string()
-      .openapi({
-        description: "A URI reference naming the kind of problem; its page documents the `code`.",
-        example: "https://joxicrochet.shop/problems/validation_failed",
-      }),
-    title: z
-      .string()
-      .openapi({
-        description: "A short, human-readable summary of the kind of problem.",
-        example: "Request validation failed",
-      }),
+    type: z.string().openapi({
+      description: "A URI reference naming the kind of problem; its page documents the `code`.",
+      example: "https://joxicrochet.shop/problems/validation_failed",
+    }),
+    title: z.string().openapi({
+      description: "A short, human-readable summary of the kind of problem.",
+      example: "Request validation failed",
+    }),
     status: z
       .int()
       .min(100)
@@ -71,12 +63,10 @@ export const ProblemSchema = z
       .string()
       .regex(new RegExp("^[a-z][a-z0-9_]*$"))
       .openapi({ description: "Stable snake_case error code to branch on.", example: "validation_failed" }),
-    requestId: z
-      .string()
-      .openapi({
-        description: "The request id, also sent as `X-Request-Id`; quote it when asking for support.",
-        example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
-      }),
+    requestId: z.string().openapi({
+      description: "The request id, also sent as `X-Request-Id`; quote it when asking for support.",
+      example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+    }),
     errors: z
       .array(FieldErrorSchema)
       .openapi({ description: "One entry per invalid field, present when `code` is `validation_failed`." })

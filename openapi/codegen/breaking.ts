@@ -30,8 +30,10 @@ export async function breakingChanges(before: object, after: object): Promise<Br
     await writeFile(from, canonicalJson(before));
     await writeFile(to, canonicalJson(after));
     try {
+      // Under CI optic writes ci-run-details.json into its working directory: keep it in the temp folder.
       const { stdout } = await run(OPTIC, ["diff", from, to, "--check"], {
-        env: { ...process.env, OPTIC_TELEMETRY_LEVEL: "none", CI: "true" },
+        cwd: folder,
+        env: { ...process.env, OPTIC_TELEMETRY_LEVEL: "none" },
         maxBuffer: 16 * 1024 * 1024,
       });
       return { breaking: false, output: stdout };
