@@ -1,16 +1,11 @@
-import { join } from "node:path";
+import { loadConfig } from "../src/config.ts";
 import type { OpenDatabaseOptions } from "../src/platform/db.ts";
 
-/**
- * The command-line tools (migrate, seed) pick the database the same way the server does:
- * DATABASE_URL when set, otherwise the embedded database in `${DATA_DIR}/pglite`.
- */
+/** The command-line tools (migrate, seed) pick the database exactly as the server does. */
 export function databaseOptionsFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): OpenDatabaseOptions {
-  const url = env.DATABASE_URL?.trim();
-  if (url) return { url };
-  return { dataDir: join(env.DATA_DIR?.trim() || "./.data", "pglite") };
+  return loadConfig(env).database;
 }
 
 export function describeDatabase(options: OpenDatabaseOptions): string {
