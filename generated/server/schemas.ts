@@ -59,10 +59,11 @@ export const ProblemSchema = z
       .string()
       .openapi({ description: "The path of the request that failed.", example: "/api/categories" })
       .optional(),
-    code: z
-      .string()
-      .regex(new RegExp("^[a-z][a-z0-9_]*$"))
-      .openapi({ description: "Stable snake_case error code to branch on.", example: "validation_failed" }),
+    code: z.string().regex(new RegExp("^[a-z][a-z0-9_]*$", "u")).openapi({
+      description: "Stable snake_case error code to branch on.",
+      example: "validation_failed",
+      pattern: "^[a-z][a-z0-9_]*$",
+    }),
     requestId: z.string().openapi({
       description: "The request id, also sent as `X-Request-Id`; quote it when asking for support.",
       example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
@@ -90,8 +91,8 @@ export const MoneySchema = z
       .openapi({ description: "The amount in minor units; 2499 is 24.99.", example: 2499 }),
     currency: z
       .string()
-      .regex(new RegExp("^[A-Z]{3}$"))
-      .openapi({ description: "ISO 4217 currency code.", example: "EUR" }),
+      .regex(new RegExp("^[A-Z]{3}$", "u"))
+      .openapi({ description: "ISO 4217 currency code.", example: "EUR", pattern: "^[A-Z]{3}$" }),
   })
   .openapi("Money", {
     description: "An amount of money in minor units (cents) of an ISO 4217 currency.",
@@ -106,10 +107,11 @@ export const CursorSchema = z
   .string()
   .min(1)
   .max(512)
-  .regex(new RegExp("^[A-Za-z0-9_-]+$"))
+  .regex(new RegExp("^[A-Za-z0-9_-]+$", "u"))
   .openapi("Cursor", {
     description: "An opaque pagination cursor; pass it back unchanged as `cursor` to get the next page.",
     example: "eyJpZCI6NDJ9",
+    pattern: "^[A-Za-z0-9_-]+$",
   });
 export type Cursor = z.infer<typeof CursorSchema>;
 
@@ -120,10 +122,11 @@ export const SlugSchema = z
   .string()
   .min(1)
   .max(80)
-  .regex(new RegExp("^[a-z0-9]+(?:-[a-z0-9]+)*$"))
+  .regex(new RegExp("^[a-z0-9]+(?:-[a-z0-9]+)*$", "u"))
   .openapi("Slug", {
     description: "A URL-friendly unique name, lowercase words joined by hyphens.",
     example: "amigurumi-animals",
+    pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$",
   });
 export type Slug = z.infer<typeof SlugSchema>;
 

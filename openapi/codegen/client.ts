@@ -1,5 +1,5 @@
-import openapiTS, { astToString } from "openapi-typescript";
 import type { OpenAPIV3 } from "openapi-types";
+import openapiTS, { astToString } from "openapi-typescript";
 
 /** The client's types: `paths`, `components` and `operations`, as openapi-typescript writes them. */
 export async function emitClientTypes(document: OpenAPIV3.Document): Promise<string> {

@@ -1,11 +1,19 @@
-/** A construct the generator does not support, named by its place in the contract. */
+/**
+ * A construct the generator does not support, named by its place in the bundled contract and,
+ * once `locate`d (see source-map.ts), by the file and pointer where it is written.
+ */
 export class CodegenError extends Error {
   constructor(
     readonly pointer: string,
-    message: string,
+    readonly reason: string,
     readonly file?: string,
+    readonly filePointer?: string,
   ) {
-    super(`${file ?? "openapi"} (${pointer}): ${message}`);
+    super(
+      file === undefined
+        ? `openapi (${pointer}): ${reason}`
+        : `${file}${filePointer ?? ""}: ${reason} (bundled contract: ${pointer})`,
+    );
     this.name = "CodegenError";
   }
 }

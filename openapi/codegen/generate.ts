@@ -4,6 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import { bundleContract } from "./bundle";
 import { emitClientTypes } from "./client";
 import { emitServer } from "./emit-server";
+import { CodegenError } from "./errors";
+import { locate } from "./source-map";
 
 const REPOSITORY = resolve(import.meta.dirname, "../..");
 const BIOME = join(REPOSITORY, "node_modules/.bin/biome");
@@ -13,10 +15,23 @@ export async function renderGenerated(rootFile: string, configFile: string): Pro
   const document = await bundleContract(rootFile, configFile);
   const files = new Map<string, string>();
   files.set("openapi.json", `${JSON.stringify(document, null, 2)}\n`);
-  for (const [name, source] of Object.entries(emitServer(document))) files.set(`server/${name}`, source);
+  for (const [name, source] of Object.entries(emitLocated(document, rootFile)))
+    files.set(`server/${name}`, source);
   files.set("client/schema.d.ts", await emitClientTypes(document));
   for (const [path, source] of files) files.set(path, format(path, source));
   return files;
+}
+
+/** The server files; a refused construct is reported with the file of the split contract that holds it. */
+function emitLocated(
+  document: Parameters<typeof emitServer>[0],
+  rootFile: string,
+): ReturnType<typeof emitServer> {
+  try {
+    return emitServer(document);
+  } catch (error) {
+    throw error instanceof CodegenError ? locate(error, rootFile) : error;
+  }
 }
 
 /** Writes generated/ (or `outDir`) anew from the contract at `rootFile`. */

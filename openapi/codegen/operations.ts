@@ -15,6 +15,8 @@ export interface Operation {
   description: string;
   security: OpenAPIV3.SecurityRequirementObject[];
   parameters: OpenAPIV3.ParameterObject[];
+  /** Where each of `parameters` is written: on the operation or on its path item. */
+  parameterPointers: Map<OpenAPIV3.ParameterObject, string>;
   requestBody: OpenAPIV3.RequestBodyObject | undefined;
   responses: [status: string, response: OpenAPIV3.ResponseObject][];
   extensions: Record<string, unknown>;
@@ -25,7 +27,10 @@ type MaybeRef<T> = T | OpenAPIV3.ReferenceObject;
 /** Resolves references to `components/{parameters,responses,requestBodies,headers,examples}`. */
 export function resolveComponent<T>(document: OpenAPIV3.Document, value: MaybeRef<T>, pointer: string): T {
   if (!value || typeof value !== "object" || !("$ref" in value)) return value as T;
-  const match = /^#\/components\/(parameters|responses|requestBodies|headers|examples)\/([A-Za-z0-9_.-]+)$/.exec(value.$ref);
+  const match =
+    /^#\/components\/(parameters|responses|requestBodies|headers|examples)\/([A-Za-z0-9_.-]+)$/.exec(
+      value.$ref,
+    );
   if (!match?.[1] || !match[2]) throw new CodegenError(pointer, `unsupported $ref '${value.$ref}'`);
   const section = document.components?.[match[1] as "parameters"] as Record<string, unknown> | undefined;
   const target = section?.[match[2]];
@@ -47,7 +52,8 @@ export function collectOperations(document: OpenAPIV3.Document): Operation[] {
       const pointer = pointerOf("paths", path, method);
       const id = operation.operationId;
       if (!id) throw new CodegenError(pointer, "every operation needs an operationId");
-      if (!/^[a-z][A-Za-z0-9]*$/.test(id)) throw new CodegenError(pointer, `operationId '${id}' is not camelCase`);
+      if (!/^[a-z][A-Za-z0-9]*$/.test(id))
+        throw new CodegenError(pointer, `operationId '${id}' is not camelCase`);
       const twin = seen.get(id);
       if (twin) throw new CodegenError(pointer, `operationId '${id}' is also used at ${twin}`);
       seen.set(id, pointer);
@@ -67,15 +73,32 @@ function toOperation(
 ): Operation {
   const security = operation.security ?? document.security;
   if (!security) throw new CodegenError(pointer, "declare security (an empty list for a public operation)");
-  if (!operation.summary || !operation.description) throw new CodegenError(pointer, "needs a summary and a description");
+  if (!operation.summary || !operation.description)
+    throw new CodegenError(pointer, "needs a summary and a description");
+  const parameterPointers = new Map<OpenAPIV3.ParameterObject, string>();
+  const resolveAt = (at: string) => (p: MaybeRef<OpenAPIV3.ParameterObject>, i: number) => {
+    const parameter = resolveComponent(document, p, `${at}/${i}`);
+    parameterPointers.set(parameter, `${at}/${i}`);
+    return parameter;
+  };
+  // Path-level parameters first, so that an operation's own one (same object) keeps its pointer.
+  const sharedParameters = shared.map(resolveAt(pointerOf("paths", path, "parameters")));
   const parameters = mergeParameters(
-    shared.map((p, i) => resolveComponent(document, p, `${pointer}/../parameters/${i}`)),
-    (operation.parameters ?? []).map((p, i) => resolveComponent(document, p, `${pointer}/parameters/${i}`)),
+    sharedParameters,
+    (operation.parameters ?? []).map(resolveAt(`${pointer}/parameters`)),
   );
-  for (const name of path.match(/\{[^}]+\}/g) ?? []) {
-    const bare = name.slice(1, -1);
+  const templated = (path.match(/\{[^}]+\}/g) ?? []).map((name) => name.slice(1, -1));
+  for (const bare of templated) {
     if (!parameters.some((p) => p.in === "path" && p.name === bare)) {
       throw new CodegenError(pointer, `path parameter '${bare}' is not declared`);
+    }
+  }
+  for (const parameter of parameters) {
+    if (parameter.in === "path" && !templated.includes(parameter.name)) {
+      throw new CodegenError(
+        parameterPointers.get(parameter) ?? pointer,
+        `path parameter '${parameter.name}' is not in the path '${path}'`,
+      );
     }
   }
   const requestBody = operation.requestBody
@@ -100,6 +123,7 @@ function toOperation(
     description: operation.description,
     security,
     parameters,
+    parameterPointers,
     requestBody,
     responses,
     extensions,

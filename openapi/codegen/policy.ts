@@ -25,7 +25,8 @@ export function policyOf(operation: Operation): OperationPolicy {
   const scopes = operation.security.flatMap((requirement) => Object.values(requirement).flat());
   const declaredRoles = read(operation, "x-roles", Roles) ?? [];
   const cache = read(operation, "x-cache", CachePolicy);
-  if (cache && operation.method !== "get") throw new CodegenError(operation.pointer, "x-cache is for GET operations");
+  if (cache && operation.method !== "get")
+    throw new CodegenError(operation.pointer, "x-cache is for GET operations");
   return {
     operationId: operation.operationId,
     method: operation.method.toUpperCase(),
@@ -42,7 +43,10 @@ export function policyOf(operation: Operation): OperationPolicy {
     invalidates: read(operation, "x-invalidates", Invalidates) ?? [],
     rateLimit: read(operation, "x-rate-limit", RateLimitPolicy) ?? null,
     body: operation.requestBody
-      ? { required: operation.requestBody.required ?? false, mediaTypes: Object.keys(operation.requestBody.content) }
+      ? {
+          required: operation.requestBody.required ?? false,
+          mediaTypes: Object.keys(operation.requestBody.content),
+        }
       : null,
   };
 }
@@ -52,7 +56,10 @@ function read<T>(operation: Operation, key: string, schema: z.ZodType<T>): T | u
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new CodegenError(`${operation.pointer}/${key}`, z.prettifyError(parsed.error).replaceAll("\n", "; "));
+    throw new CodegenError(
+      `${operation.pointer}/${key}`,
+      z.prettifyError(parsed.error).replaceAll("\n", "; "),
+    );
   }
   return parsed.data;
 }

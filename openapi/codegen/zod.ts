@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from "openapi-types";
-import { CodegenError } from "./errors";
+import { CodegenError, escapePointerSegment as seg } from "./errors";
 
 type Schema = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject;
 
@@ -39,21 +39,39 @@ const SUPPORTED_KEYWORDS = new Set([
   "deprecated",
 ]);
 
-/** String formats that map onto a zod builder of their own; other formats are refused. */
+/**
+ * String formats and their zod translation; other formats are refused. Where zod's builder reads a
+ * format differently from the contract (JSON Schema), the check comes from runtime/formats.ts.
+ */
 const STRING_FORMATS: Record<string, string> = {
-  email: "z.email()",
-  uuid: "z.uuid()",
+  email: "z.email({ pattern: EMAIL })",
+  // RFC 4122 spells a UUID as 8-4-4-4-12 hex digits, whatever its version and variant bits;
+  // `z.uuid()` also demands RFC 9562 version and variant bits.
+  uuid: "z.guid()",
+  // Stricter than RFC 3339 on purpose (upper-case `T`/`Z`, `±hh:mm`, no leap second), so a handler's
+  // `new Date(value)` always works; tests/contract/support/differential.ts states the same reading.
   "date-time": "z.iso.datetime({ offset: true })",
   date: "z.iso.date()",
-  uri: "z.url()",
+  // Not `z.url()`: the WHATWG parser trims and rewrites the value and takes what RFC 3986 refuses.
+  uri: 'z.string().refine(isUri, "Invalid URI")',
 };
+
+/** The names generated code imports from formats.ts, the runtime file that defines them. */
+export const FORMAT_HELPERS = ["EMAIL", "isUri"] as const;
 
 export const schemaConstName = (componentName: string) => `${componentName}Schema`;
 
 export function componentNameOfRef(ref: string, pointer: string): string {
   const match = /^#\/components\/schemas\/([A-Za-z0-9_]+)$/.exec(ref);
-  if (!match?.[1]) throw new CodegenError(pointer, `unsupported $ref '${ref}' (only #/components/schemas/<Name>)`);
+  if (!match?.[1])
+    throw new CodegenError(pointer, `unsupported $ref '${ref}' (only #/components/schemas/<Name>)`);
   return match[1];
+}
+
+export interface ObjectShape {
+  properties: Record<string, Schema>;
+  required: string[];
+  additional: OpenAPIV3.SchemaObject["additionalProperties"];
 }
 
 export interface ZodEmitterOptions {
@@ -79,7 +97,10 @@ export class ZodEmitter {
   /** The expression of a named component: the same as any schema, plus its name for the document. */
   component(name: string, schema: Schema, pointer: string): string {
     if ("$ref" in schema) {
-      throw new CodegenError(pointer, "a component that is only a $ref is an alias; reference the target instead");
+      throw new CodegenError(
+        pointer,
+        "a component that is only a $ref is an alias; reference the target instead",
+      );
     }
     this.checkKeywords(schema, pointer);
     const base = this.base(schema, pointer, "json");
@@ -99,6 +120,10 @@ export class ZodEmitter {
   }
 
   private base(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+    // Only string enums are translated (z.enum); elsewhere `enum` would be silently dropped.
+    if (schema.enum && schema.type !== "string") {
+      throw new CodegenError(pointer, `enum is supported on strings only, not on '${String(schema.type)}'`);
+    }
     if (schema.allOf) return this.allOf(schema, pointer, mode);
     if (schema.oneOf) return this.oneOf(schema, pointer);
     switch (schema.type) {
@@ -114,8 +139,12 @@ export class ZodEmitter {
       case "object":
         return this.object(schema, pointer);
       case undefined:
-        if (Object.keys(schema).every((key) => key === "description" || key === "example" || key === "title")) {
-          return "z.unknown()";
+        if (
+          Object.keys(schema).every((key) => key === "description" || key === "example" || key === "title")
+        ) {
+          // Any JSON value, but a value: `z.unknown()` alone accepts undefined, which the document
+          // built from the routes reads as optional, so a required free-form property lost `required`.
+          return 'z.unknown().refine((value) => value !== undefined, "Required")';
         }
         throw new CodegenError(pointer, "a schema with constraints must name its type");
       default:
@@ -128,7 +157,12 @@ export class ZodEmitter {
       if (!schema.enum.every((value) => typeof value === "string")) {
         throw new CodegenError(pointer, "a string enum must list strings only");
       }
-      if (schema.format || schema.pattern || schema.minLength !== undefined || schema.maxLength !== undefined) {
+      if (
+        schema.format ||
+        schema.pattern ||
+        schema.minLength !== undefined ||
+        schema.maxLength !== undefined
+      ) {
         throw new CodegenError(pointer, "an enum takes no format, pattern or length");
       }
       return `z.enum(${JSON.stringify(schema.enum)})`;
@@ -141,7 +175,19 @@ export class ZodEmitter {
     }
     if (schema.minLength !== undefined) code += `.min(${schema.minLength})`;
     if (schema.maxLength !== undefined) code += `.max(${schema.maxLength})`;
-    if (schema.pattern !== undefined) code += `.regex(new RegExp(${JSON.stringify(schema.pattern)}))`;
+    if (schema.pattern !== undefined) {
+      // JSON Schema patterns are Unicode-aware (ajv compiles them with the `u` flag): without it
+      // `{1,8}` counts UTF-16 units, so eight emoji would be sixteen, and `\p{L}` means "p{L}".
+      try {
+        new RegExp(schema.pattern, "u");
+      } catch (error) {
+        throw new CodegenError(
+          pointer,
+          `pattern does not compile as a Unicode regular expression: ${String(error)}`,
+        );
+      }
+      code += `.regex(new RegExp(${JSON.stringify(schema.pattern)}, "u"))`;
+    }
     return code;
   }
 
@@ -152,15 +198,41 @@ export class ZodEmitter {
     }
     // `integer` is a safe integer: JavaScript cannot represent larger ones exactly.
     let code = schema.type === "integer" ? "z.int()" : "z.number()";
-    if (schema.minimum !== undefined) code += schema.exclusiveMinimum ? `.gt(${schema.minimum})` : `.min(${schema.minimum})`;
-    if (schema.maximum !== undefined) code += schema.exclusiveMaximum ? `.lt(${schema.maximum})` : `.max(${schema.maximum})`;
-    if (typeof schema.exclusiveMinimum === "boolean" && schema.exclusiveMinimum && schema.minimum === undefined) {
-      throw new CodegenError(pointer, "exclusiveMinimum needs minimum (OpenAPI 3.0: it is a boolean modifier)");
+    if (schema.minimum !== undefined)
+      code += schema.exclusiveMinimum ? `.gt(${schema.minimum})` : `.min(${schema.minimum})`;
+    if (schema.maximum !== undefined)
+      code += schema.exclusiveMaximum ? `.lt(${schema.maximum})` : `.max(${schema.maximum})`;
+    if (
+      typeof schema.exclusiveMinimum === "boolean" &&
+      schema.exclusiveMinimum &&
+      schema.minimum === undefined
+    ) {
+      throw new CodegenError(
+        pointer,
+        "exclusiveMinimum needs minimum (OpenAPI 3.0: it is a boolean modifier)",
+      );
     }
-    if (typeof schema.exclusiveMaximum === "boolean" && schema.exclusiveMaximum && schema.maximum === undefined) {
-      throw new CodegenError(pointer, "exclusiveMaximum needs maximum (OpenAPI 3.0: it is a boolean modifier)");
+    if (
+      typeof schema.exclusiveMaximum === "boolean" &&
+      schema.exclusiveMaximum &&
+      schema.maximum === undefined
+    ) {
+      throw new CodegenError(
+        pointer,
+        "exclusiveMaximum needs maximum (OpenAPI 3.0: it is a boolean modifier)",
+      );
     }
-    if (schema.multipleOf !== undefined) code += `.multipleOf(${schema.multipleOf})`;
+    if (schema.multipleOf !== undefined) {
+      // Whether 0.3 is a multiple of 0.1 depends on how binary floating point is handled, and zod
+      // and JSON Schema validators answer differently; whole steps are exact.
+      if (!Number.isInteger(schema.multipleOf) || schema.multipleOf <= 0) {
+        throw new CodegenError(
+          pointer,
+          `multipleOf must be a positive whole number, not ${schema.multipleOf}`,
+        );
+      }
+      code += `.multipleOf(${schema.multipleOf})`;
+    }
     return code;
   }
 
@@ -178,21 +250,26 @@ export class ZodEmitter {
     const required = new Set(schema.required ?? []);
     const properties = Object.entries(schema.properties ?? {});
     for (const name of required) {
-      if (!schema.properties?.[name]) throw new CodegenError(pointer, `required property '${name}' is not declared`);
+      if (!schema.properties?.[name])
+        throw new CodegenError(pointer, `required property '${name}' is not declared`);
     }
-    const members = properties.map(([name, property]) => this.property(name, property, required.has(name), pointer));
+    const members = properties.map(([name, property]) =>
+      this.property(name, property, required.has(name), pointer),
+    );
     const shape = `{ ${members.join(", ")} }`;
     const extra = schema.additionalProperties;
     if (extra === false) return `z.strictObject(${shape})`;
     if (extra === undefined || extra === true) return `z.looseObject(${shape})`;
     const value = this.expression(extra, `${pointer}/additionalProperties`, "json");
-    return properties.length === 0 ? `z.record(z.string(), ${value})` : `z.object(${shape}).catchall(${value})`;
+    return properties.length === 0
+      ? `z.record(z.string(), ${value})`
+      : `z.object(${shape}).catchall(${value})`;
   }
 
   private property(name: string, schema: Schema, required: boolean, objectPointer: string): string {
-    const pointer = `${objectPointer}/properties/${name}`;
+    const pointer = `${objectPointer}/properties/${seg(name)}`;
     const key = JSON.stringify(name);
-    const value = withPresence(this.expression(schema, pointer, "json"), schema, required);
+    const value = withPresence(this.expression(schema, pointer, "json"), schema, required, pointer);
     // A reference to a component defined later (or to itself) is read lazily, which is how zod 4 recurses.
     if (this.referencesForward(schema)) return `get ${key}() { return ${value}; }`;
     return `${key}: ${value}`;
@@ -213,7 +290,10 @@ export class ZodEmitter {
   private allOf(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
     const parts = schema.allOf ?? [];
     if (schema.type !== undefined || schema.properties) {
-      throw new CodegenError(pointer, "allOf beside type or properties is ambiguous; move them into an allOf member");
+      throw new CodegenError(
+        pointer,
+        "allOf beside type or properties is ambiguous; move them into an allOf member",
+      );
     }
     const [first, second, ...rest] = parts;
     if (!first || !("$ref" in first) || rest.length > 0) {
@@ -224,11 +304,39 @@ export class ZodEmitter {
     if (!second) return base;
     const extension = second;
     if ("$ref" in extension || extension.type !== "object" || extension.additionalProperties !== undefined) {
-      throw new CodegenError(`${pointer}/allOf/1`, "the second allOf member must be an inline object without additionalProperties");
+      throw new CodegenError(
+        `${pointer}/allOf/1`,
+        "the second allOf member must be an inline object without additionalProperties",
+      );
     }
-    const target = this.options.component(baseName);
-    if (target && !("$ref" in target) && target.additionalProperties === false) {
-      throw new CodegenError(pointer, `'${baseName}' forbids additional properties, so nothing can extend it`);
+    // `.extend()` is faithful to allOf only when the base is an open object and the extension
+    // adds new properties: JSON Schema applies both members to every property, zod only one.
+    const target = this.objectShape({ $ref: first.$ref });
+    if (!target) throw new CodegenError(pointer, `'${baseName}' is not an object, so nothing can extend it`);
+    if (target.additional === false) {
+      throw new CodegenError(
+        pointer,
+        `'${baseName}' forbids additional properties, so nothing can extend it`,
+      );
+    }
+    if (target.additional !== undefined && target.additional !== true) {
+      throw new CodegenError(
+        pointer,
+        `'${baseName}' types its additional properties, which would constrain the extension's properties too`,
+      );
+    }
+    for (const name of Object.keys(extension.properties ?? {})) {
+      if (name in target.properties) {
+        throw new CodegenError(
+          `${pointer}/allOf/1/properties/${seg(name)}`,
+          `'${name}' is already declared by '${baseName}'; allOf would apply both declarations, zod's extend only this one`,
+        );
+      }
+    }
+    for (const name of extension.required ?? []) {
+      if (!extension.properties?.[name]) {
+        throw new CodegenError(`${pointer}/allOf/1`, `required property '${name}' is not declared beside it`);
+      }
     }
     const required = new Set(extension.required ?? []);
     const members = Object.entries(extension.properties ?? {}).map(([name, property]) =>
@@ -240,13 +348,104 @@ export class ZodEmitter {
   private oneOf(schema: OpenAPIV3.SchemaObject, pointer: string): string {
     const discriminator = schema.discriminator;
     if (!discriminator || discriminator.mapping) {
-      throw new CodegenError(pointer, "oneOf is supported only with a discriminator (propertyName, no mapping)");
+      throw new CodegenError(
+        pointer,
+        "oneOf is supported only with a discriminator (propertyName, no mapping)",
+      );
     }
+    const seen = new Map<string, string>();
     const members = (schema.oneOf ?? []).map((member, index) => {
-      if (!("$ref" in member)) throw new CodegenError(`${pointer}/oneOf/${index}`, "oneOf members must be $refs");
-      return schemaConstName(componentNameOfRef(member.$ref, `${pointer}/oneOf/${index}`));
+      const at = `${pointer}/oneOf/${index}`;
+      if (!("$ref" in member)) throw new CodegenError(at, "oneOf members must be $refs");
+      const name = componentNameOfRef(member.$ref, at);
+      // zod picks the member by the discriminator's value (and throws at import when it cannot);
+      // that is oneOf's meaning only when each member requires the property as a string enum of
+      // its own values, so that no value matches two members.
+      const shape = this.objectShape(member);
+      const property = shape?.properties[discriminator.propertyName];
+      const values = property ? this.stringEnum(property) : undefined;
+      if (!shape?.required.includes(discriminator.propertyName) || !values) {
+        throw new CodegenError(
+          at,
+          `'${name}' must require '${discriminator.propertyName}' as a string enum to be told apart by it`,
+        );
+      }
+      for (const value of values) {
+        const twin = seen.get(value);
+        if (twin)
+          throw new CodegenError(
+            at,
+            `'${name}' and '${twin}' both take '${discriminator.propertyName}: ${value}'`,
+          );
+        seen.set(value, name);
+      }
+      return schemaConstName(name);
     });
     return `z.discriminatedUnion(${JSON.stringify(discriminator.propertyName)}, [${members.join(", ")}])`;
+  }
+
+  /** Properties, required names and additionalProperties of an object, through $ref and allOf. */
+  objectShape(schema: Schema, depth = 0): ObjectShape | undefined {
+    if (depth > 32) return undefined;
+    if ("$ref" in schema) {
+      const target = this.options.component(componentNameOfRef(schema.$ref, ""));
+      return target ? this.objectShape(target, depth + 1) : undefined;
+    }
+    if (schema.allOf) {
+      const [base, extension] = schema.allOf;
+      const shape = base ? this.objectShape(base, depth + 1) : undefined;
+      if (!shape || !extension) return shape;
+      if ("$ref" in extension) return undefined;
+      return {
+        properties: { ...shape.properties, ...extension.properties },
+        required: [...shape.required, ...(extension.required ?? [])],
+        additional: shape.additional,
+      };
+    }
+    if (schema.type !== "object") return undefined;
+    return {
+      properties: schema.properties ?? {},
+      required: schema.required ?? [],
+      additional: schema.additionalProperties,
+    };
+  }
+
+  private stringEnum(schema: Schema): string[] | undefined {
+    const resolved = this.resolve(schema);
+    return resolved?.type === "string" && resolved.enum ? (resolved.enum as string[]) : undefined;
+  }
+
+  /** The schema itself, or what a $ref or a one-member allOf wrapper stands for. */
+  resolve(schema: Schema, depth = 0): OpenAPIV3.SchemaObject | undefined {
+    if (depth > 32) return undefined;
+    if ("$ref" in schema) {
+      const target = this.options.component(componentNameOfRef(schema.$ref, ""));
+      return target ? this.resolve(target, depth + 1) : undefined;
+    }
+    const [only, ...rest] = schema.allOf ?? [];
+    return only && rest.length === 0 ? this.resolve(only, depth + 1) : schema;
+  }
+
+  /**
+   * Parameters travel as text: a string, number, integer or boolean, or, in the query only, an
+   * array of those (`?tag=a&tag=b`). Objects, unions and arrays elsewhere (comma-separated in a
+   * path or a header) have encodings this generator does not decode, so they are refused.
+   */
+  checkParameterSchema(schema: Schema, location: string, pointer: string): void {
+    const resolved = this.resolve(schema);
+    const scalar = (s: OpenAPIV3.SchemaObject | undefined) =>
+      s !== undefined &&
+      !s.oneOf &&
+      !s.allOf &&
+      ["string", "number", "integer", "boolean"].includes(String(s.type));
+    if (scalar(resolved)) return;
+    if (resolved?.type === "array" && location === "query" && scalar(this.resolve(resolved.items))) return;
+    throw new CodegenError(
+      pointer,
+      location === "query"
+        ? "a query parameter must be a string, number, integer or boolean, or an array of those"
+        : `a ${location} parameter must be a string, number, integer or boolean`,
+    );
   }
 
   private checkKeywords(schema: Schema, pointer: string): void {
@@ -255,14 +454,24 @@ export class ZodEmitter {
       if (!SUPPORTED_KEYWORDS.has(key)) throw new CodegenError(pointer, `unsupported keyword '${key}'`);
     }
     if ("$ref" in schema && Object.keys(schema).some((key) => key !== "$ref" && !key.startsWith("x-"))) {
-      throw new CodegenError(pointer, "keywords beside $ref are ignored in OpenAPI 3.0; wrap the $ref in allOf");
+      throw new CodegenError(
+        pointer,
+        "keywords beside $ref are ignored in OpenAPI 3.0; wrap the $ref in allOf",
+      );
     }
   }
 }
 
 /** Optional means `.optional()`: absent is fine; a default is applied when absent. */
-export function withPresence(expression: string, schema: Schema, required: boolean): string {
+export function withPresence(expression: string, schema: Schema, required: boolean, pointer: string): string {
   const fallback = "$ref" in schema ? undefined : schema.default;
+  if (fallback !== undefined && required) {
+    // `.default()` would accept the value absent, which `required` forbids.
+    throw new CodegenError(
+      pointer,
+      "a required value cannot have a default; make it optional or drop the default",
+    );
+  }
   if (fallback !== undefined) return `${expression}.default(${JSON.stringify(fallback)})`;
   return required ? expression : `${expression}.optional()`;
 }
@@ -282,5 +491,9 @@ function metaArgument(schema: OpenAPIV3.SchemaObject, prefix: string): string {
   if (schema.description !== undefined) meta.description = schema.description;
   if (schema.example !== undefined) meta.example = schema.example;
   if (schema.deprecated) meta.deprecated = true;
+  // What the document cannot read from the zod schema: the format of a refinement, and the
+  // pattern itself (zod-to-openapi writes a flagged RegExp as "<source>/u").
+  if (schema.format === "uri") meta.format = "uri";
+  if (schema.pattern !== undefined) meta.pattern = schema.pattern;
   return Object.keys(meta).length > 0 ? `${prefix}${JSON.stringify(meta)}` : "";
 }
