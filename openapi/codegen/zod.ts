@@ -198,29 +198,20 @@ export class ZodEmitter {
     }
     // `integer` is a safe integer: JavaScript cannot represent larger ones exactly.
     let code = schema.type === "integer" ? "z.int()" : "z.number()";
-    if (schema.minimum !== undefined)
-      code += schema.exclusiveMinimum ? `.gt(${schema.minimum})` : `.min(${schema.minimum})`;
-    if (schema.maximum !== undefined)
-      code += schema.exclusiveMaximum ? `.lt(${schema.maximum})` : `.max(${schema.maximum})`;
-    if (
-      typeof schema.exclusiveMinimum === "boolean" &&
-      schema.exclusiveMinimum &&
-      schema.minimum === undefined
-    ) {
-      throw new CodegenError(
-        pointer,
-        "exclusiveMinimum needs minimum (OpenAPI 3.0: it is a boolean modifier)",
-      );
-    }
-    if (
-      typeof schema.exclusiveMaximum === "boolean" &&
-      schema.exclusiveMaximum &&
-      schema.maximum === undefined
-    ) {
-      throw new CodegenError(
-        pointer,
-        "exclusiveMaximum needs maximum (OpenAPI 3.0: it is a boolean modifier)",
-      );
+    const bounds = [
+      ["minimum", "exclusiveMinimum", "min", "gt"],
+      ["maximum", "exclusiveMaximum", "max", "lt"],
+    ] as const;
+    for (const [bound, exclusiveKeyword, inclusive, exclusive] of bounds) {
+      const value = schema[bound];
+      const isExclusive = schema[exclusiveKeyword] === true;
+      if (isExclusive && value === undefined) {
+        throw new CodegenError(
+          pointer,
+          `${exclusiveKeyword} needs ${bound} (OpenAPI 3.0: it is a boolean modifier)`,
+        );
+      }
+      if (value !== undefined) code += `.${isExclusive ? exclusive : inclusive}(${value})`;
     }
     if (schema.multipleOf !== undefined) {
       // Whether 0.3 is a multiple of 0.1 depends on how binary floating point is handled, and zod

@@ -1,7 +1,7 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { OpenAPIV3 } from "openapi-types";
 import document from "../../generated/openapi.json" with { type: "json" };
+import { contractAjv } from "../contract/support/differential";
 import { toJsonSchema } from "./json-schema";
 
 export const contract = document as unknown as OpenAPIV3.Document;
@@ -9,20 +9,7 @@ export const contract = document as unknown as OpenAPIV3.Document;
 /** Statuses any operation may answer with, as a problem, without the contract listing them. */
 const GENERIC_PROBLEM_STATUSES = new Set([404, 405, 413, 415, 500]);
 
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  const defs = Object.fromEntries(
-    Object.entries(contract.components?.schemas ?? {}).map(([name, schema]) => [
-      name,
-      toJsonSchema(schema as never, "contract#/$defs/"),
-    ]),
-  );
-  ajv.addSchema({ $id: "contract", $defs: defs } as never);
-  return ajv;
-}
-
-const ajv = createAjv();
+const ajv = contractAjv(contract);
 const validators = new Map<string, ReturnType<Ajv2020["compile"]>>();
 
 /** A validator for a schema of the contract (already in JSON Schema form, refs into `contract`). */
