@@ -21,7 +21,7 @@ import type { Metrics } from "./platform/metrics";
 
 export interface AppDependencies {
   config: Pick<Config, "corsOrigins" | "bodyLimitBytes">;
-  platform: Pick<Platform, "database" | "cache">;
+  platform: Pick<Platform, "database" | "cache" | "redis">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */

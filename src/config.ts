@@ -40,6 +40,19 @@ const EnvironmentSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_ON_START: z.stringbool().default(true),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("JoxiCrochet <shop@joxicrochet.shop>"),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  AUTH_KEY_ROTATION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  REDIS_KEY_PREFIX: z.string().default("jc:"),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -58,6 +71,17 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: Environment["LOG_LEVEL"];
   seedOnStart: boolean;
+  /** SMTP server for mail; when unset, mail is written as .eml files to `${dataDir}/outbox`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Signs session cookies and encrypts signing keys; required in production. */
+  authSecret: string | undefined;
+  /** How often the access-token signing key is replaced. */
+  authKeyRotationSeconds: number;
+  /** The general limit per client IP; operations may declare stricter ones (`x-rate-limit`). */
+  rateLimitPerMinute: number;
+  /** Prefix of every Redis key, so that several deployments (or test runs) can share a server. */
+  redisKeyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +105,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${variable}: ${issue?.message ?? "invalid value"}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === "production" && !e.AUTH_SECRET) {
+    throw new ConfigError("Invalid AUTH_SECRET: required when NODE_ENV is production");
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -94,5 +121,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     seedOnStart: e.SEED_ON_START,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    authSecret: e.AUTH_SECRET,
+    authKeyRotationSeconds: e.AUTH_KEY_ROTATION_SECONDS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { seedCatalog } from "../../db/seed/index.ts";
@@ -8,6 +9,7 @@ import { loadApiReferenceAssets } from "../../src/platform/api-reference";
 import { type CacheStore, openCacheStore } from "../../src/platform/cache";
 import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
+import { connectRedis } from "../../src/platform/redis";
 import { assertMatchesContract, contract } from "./contract";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -45,7 +47,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = await createTestDatabase();
   if (options.seed !== false) await seedCatalog(database.db);
   const config = loadConfig({ NODE_ENV: "test", ...options.env });
-  const cache = options.cache ?? openCacheStore(process.env.REDIS_URL);
+  const redis = process.env.REDIS_URL
+    ? connectRedis(process.env.REDIS_URL, { keyPrefix: `test:${randomUUID()}:` })
+    : undefined;
+  const cache = options.cache ?? openCacheStore(redis);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -55,7 +60,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const deps: AppDependencies = {
     config,
-    platform: { database, cache },
+    platform: { database, cache, redis },
     logger: createLogger("info", sink),
     metrics: createMetrics(),
     document: contract as unknown as AppDependencies["document"],
@@ -82,6 +87,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await cache.close();
+      redis?.disconnect();
       await database.cleanup();
     },
   };
