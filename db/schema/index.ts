@@ -1,2 +1,3 @@
 export * from "./categories.ts";
+export * from "./outbox.ts";
 export * from "./products.ts";

@@ -16,6 +16,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: false,
     body: null,
   },
   getReadiness: {
@@ -29,6 +30,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: false,
     body: null,
   },
   listCategories: {
@@ -42,6 +44,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: { ttl: 60, tags: ["categories"] },
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: true,
     body: null,
   },
   getOpenApiDocument: {
@@ -55,6 +58,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: true,
     body: null,
   },
   getApiReference: {
@@ -68,6 +72,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: true,
     body: null,
   },
   getApiReferenceScript: {
@@ -81,6 +86,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: true,
     body: null,
   },
   getMetrics: {
@@ -94,6 +100,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     cache: null,
     invalidates: [],
     rateLimit: null,
+    generalRateLimit: false,
     body: null,
   },
 };

@@ -20,6 +20,7 @@ export const getHealth = createRoute({
   description:
     "Answers 200 while the process is alive and its event loop turns. It checks no dependency,\nso an orchestrator restarts the process only when the process itself is stuck.\n",
   security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": false,
   responses: {
     200: {
       description: "The process is alive.",
@@ -71,6 +72,7 @@ export const getReadiness = createRoute({
   description:
     "Checks the database and the cache. 200 when the API can serve traffic: `ready`, or\n`degraded` when only the cache is down (it is bypassed, never required). 503 when the\ndatabase is down, with the failing dependency named in `checks`.\n",
   security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": false,
   responses: {
     200: {
       description: "The API can serve traffic.",
@@ -436,6 +438,7 @@ export const getMetrics = createRoute({
   description:
     "Request-duration histogram by operationId and status, and the process metrics, in the\nPrometheus text exposition format.\n",
   security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": false,
   responses: {
     200: {
       description: "The metrics.",

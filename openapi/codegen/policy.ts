@@ -7,11 +7,15 @@ const CachePolicy = z.strictObject({
   ttl: z.int().min(1).max(86_400),
   tags: z.array(z.string().regex(/^[a-z][a-z0-9_-]*(:\{[a-zA-Z]+\})?$/)).min(1),
 });
-const RateLimitPolicy = z.strictObject({
-  limit: z.int().min(1),
-  windowSeconds: z.int().min(1),
-  by: z.array(z.enum(["ip", "email", "user"])).min(1),
-});
+const RateLimitPolicy = z.union([
+  z.strictObject({
+    limit: z.int().min(1),
+    windowSeconds: z.int().min(1),
+    by: z.array(z.enum(["ip", "email", "user"])).min(1),
+  }),
+  // `false`: exempt from the general per-IP limit (probes and metrics, called by infrastructure).
+  z.literal(false),
+]);
 const Roles = z.array(z.enum(["customer", "admin"])).min(1);
 const Invalidates = z.array(z.string().min(1)).min(1);
 
@@ -25,6 +29,7 @@ export function policyOf(operation: Operation): OperationPolicy {
   const scopes = operation.security.flatMap((requirement) => Object.values(requirement).flat());
   const declaredRoles = read(operation, "x-roles", Roles) ?? [];
   const cache = read(operation, "x-cache", CachePolicy);
+  const rateLimit = read(operation, "x-rate-limit", RateLimitPolicy);
   if (cache && operation.method !== "get")
     throw new CodegenError(operation.pointer, "x-cache is for GET operations");
   return {
@@ -41,7 +46,8 @@ export function policyOf(operation: Operation): OperationPolicy {
     roles: [...new Set([...declaredRoles, ...scopes])].sort(),
     cache: cache ?? null,
     invalidates: read(operation, "x-invalidates", Invalidates) ?? [],
-    rateLimit: read(operation, "x-rate-limit", RateLimitPolicy) ?? null,
+    rateLimit: rateLimit || null,
+    generalRateLimit: rateLimit !== false,
     body: operation.requestBody
       ? {
           required: operation.requestBody.required ?? false,

@@ -18,6 +18,8 @@ export interface OperationPolicy {
   invalidates: string[];
   /** `x-rate-limit`: a limit stricter than the general one. */
   rateLimit: { limit: number; windowSeconds: number; by: ("ip" | "email" | "user")[] } | null;
+  /** Whether the general per-IP limit applies (`x-rate-limit: false` exempts an operation). */
+  generalRateLimit: boolean;
   /** The media types the request body may have, when the operation takes one. */
   body: { required: boolean; mediaTypes: string[] } | null;
 }

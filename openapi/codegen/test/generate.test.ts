@@ -73,7 +73,14 @@ describe("generated output", () => {
   });
 
   it("reads the policy table from security, x-roles, scopes, x-cache, x-rate-limit and bodies", () => {
-    const none = { cache: null, invalidates: [], rateLimit: null, body: null, tags: ["patterns"] };
+    const none = {
+      cache: null,
+      invalidates: [],
+      rateLimit: null,
+      generalRateLimit: true,
+      body: null,
+      tags: ["patterns"],
+    };
     expect(out.server.policies).toEqual({
       listPatterns: {
         ...none,
@@ -124,6 +131,7 @@ describe("generated output", () => {
         honoPath: "/showcase",
         auth: { required: false, schemes: [] },
         roles: [],
+        generalRateLimit: false,
       },
     });
   });
