@@ -5,23 +5,29 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
+import { adminHandlers } from "./handlers/admin";
+import { authHandlers } from "./handlers/auth";
 import { categoryHandlers } from "./handlers/categories";
 import { healthHandlers } from "./handlers/health";
 import { metaHandlers } from "./handlers/meta";
 import { accessLog } from "./http/access-log";
+import { authenticate } from "./http/authenticate";
+import { trustedProxies } from "./http/client-ip";
 import type { AppEnv } from "./http/env";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { HttpProblem } from "./http/problem";
+import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import type { Platform } from "./platform";
 import type { ApiReferenceAssets } from "./platform/api-reference";
+import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
 
 export interface AppDependencies {
-  config: Pick<Config, "corsOrigins" | "bodyLimitBytes">;
-  platform: Pick<Platform, "database" | "cache" | "redis">;
+  config: Pick<Config, "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "trustedProxies">;
+  platform: Pick<Platform, "database" | "cache" | "redis" | "auth" | "rateLimiter">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
@@ -62,6 +68,17 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       maxAge: 600,
     }),
   );
+  const limiter = deps.platform.rateLimiter;
+  const proxies = trustedProxies(deps.config.trustedProxies);
+  // Before the body limit, which may replace the request object the client address is read from.
+  app.use(
+    generalRateLimit({
+      limiter,
+      perMinute: deps.config.rateLimitPerMinute,
+      trustedProxies: proxies,
+      exempt: exemptFromGeneralLimit(Object.values(policies)),
+    }),
+  );
   app.use(
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
@@ -76,12 +93,23 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
   );
 
+  const { auth, authenticator } = deps.platform.auth;
+  const accounts = { auth, db: database.db, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
     ...categoryHandlers({ db: database.db }),
+    ...authHandlers({
+      ...accounts,
+      publicKeys: async () => (await auth.api.getJwks()) as { keys: object[] },
+    }),
+    ...adminHandlers({ db: database.db }),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
-  mountOperations(app, handlers);
+  // Authentication first, so that a per-user limit knows the user.
+  mountOperations(app, handlers, (policy) => [
+    authenticate(policy, authenticator),
+    ...(policy.rateLimit ? [operationRateLimit(policy, { limiter, trustedProxies: proxies })] : []),
+  ]);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));
   return app;

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
+import { trustedProxies } from "./http/client-ip";
 
 const commaList = z.string().transform((value) =>
   value
@@ -31,7 +32,16 @@ const EnvironmentSchema = z.object({
   DATA_DIR: z.string().min(1).default("./.data"),
   PUBLIC_URL: z.url().optional(),
   CORS_ORIGINS: commaList.pipe(z.array(origin)).default([]),
-  TRUSTED_PROXIES: commaList.default([]),
+  TRUSTED_PROXIES: commaList
+    .refine((entries) => {
+      try {
+        trustedProxies(entries);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must list IP addresses or CIDR ranges, such as 10.0.0.0/8,127.0.0.1")
+    .default([]),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

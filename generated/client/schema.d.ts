@@ -65,6 +65,386 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/auth/register": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a customer account
+     * @description Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address.
+     */
+    post: operations["registerAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/login": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with e-mail and password
+     * @description Checks the password. A wrong password and an unknown address get the same answer. Accounts with two-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.
+     */
+    post: operations["signIn"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign out
+     * @description Revokes the current session: its cookie is cleared and its access tokens stop working.
+     */
+    post: operations["signOut"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/me": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in account
+     * @description The account the session cookie or access token belongs to.
+     */
+    get: operations["getCurrentUser"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/refresh": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Get a new access token
+     * @description A new 15-minute access token for the session the cookie names. Works only with the session cookie, so that a stolen access token cannot renew itself.
+     */
+    post: operations["refreshAccessToken"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/email-verification": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the verification e-mail again
+     * @description Mails a new link that verifies the signed-in account's address.
+     */
+    post: operations["sendVerificationEmail"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/email-verification/confirm": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify an e-mail address
+     * @description Confirms the address with the token from the verification e-mail.
+     */
+    post: operations["verifyEmail"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/password-reset": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a password-reset e-mail
+     * @description Mails a reset link when an account has this address. The answer is the same whether or not it does.
+     */
+    post: operations["requestPasswordReset"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/password-reset/confirm": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a new password with a reset token
+     * @description Sets the new password and signs every session of the account out.
+     */
+    post: operations["resetPassword"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change the password
+     * @description Changes the password of the signed-in account and signs its other sessions out.
+     */
+    post: operations["changePassword"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/email-otp": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mail a one-time sign-in code
+     * @description Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same whether or not an account has this address.
+     */
+    post: operations["sendSignInCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/email-otp/verify": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a mailed code
+     * @description Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops working.
+     */
+    post: operations["signInWithCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/two-factor/enable": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start enabling two-factor authentication
+     * @description Creates a TOTP secret and backup codes; two-factor authentication is on once a code is confirmed at `POST /api/auth/two-factor/verify`.
+     */
+    post: operations["enableTwoFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/two-factor/verify": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a code from the authenticator app
+     * @description Finishes signing in after `two_factor_required` (the pending sign-in is remembered by a short-lived cookie), or, when signed in, confirms the setup started with `POST /api/auth/two-factor/enable`. After 3 wrong codes the account's second step is locked for 15 minutes.
+     */
+    post: operations["verifyTwoFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/two-factor/disable": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Turn two-factor authentication off
+     * @description Turns two-factor authentication off after checking the password.
+     */
+    post: operations["disableTwoFactor"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/two-factor/backup-codes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Replace the backup codes
+     * @description Makes a new set of backup codes after checking the password; the old ones stop working.
+     */
+    post: operations["regenerateBackupCodes"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/two-factor/backup-codes/verify": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish signing in with a backup code
+     * @description Finishes signing in after `two_factor_required` with one of the backup codes; that code is used up.
+     */
+    post: operations["verifyBackupCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/admin/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List accounts
+     * @description Staff only: the shop's accounts, newest first.
+     */
+    get: operations["listUsers"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/.well-known/jwks.json": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Public keys for access tokens
+     * @description The RSA public keys that verify access tokens (RS256), by `kid`. During a key rotation the previous key stays listed until every token it signed has expired. Cache it; refetch on an unknown `kid`.
+     */
+    get: operations["getJsonWebKeys"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -336,8 +716,322 @@ export interface components {
     CategoryTree: {
       data: components["schemas"]["CategoryNode"][];
     };
+    /**
+     * Format: email
+     * @description An e-mail address; compared without regard to case.
+     * @example ada@example.com
+     */
+    Email: string;
+    /**
+     * @description At least 10 characters; a passphrase of several words is a good choice.
+     * @example granny-square-autumn-42
+     */
+    NewPassword: string;
+    /**
+     * @description What the account may do; staff are `admin`.
+     * @example customer
+     * @enum {string}
+     */
+    Role: "customer" | "admin";
+    /** @description An account of the shop. Password hashes, two-factor secrets and backup codes are never part of it. */
+    User: {
+      /** @example 0J5yW6p1QvKfCk0nN3b8x2Lr */
+      id: string;
+      email: components["schemas"]["Email"];
+      /** @example Ada Lovelace */
+      name: string;
+      role: components["schemas"]["Role"];
+      /** @example true */
+      emailVerified: boolean;
+      /** @example false */
+      twoFactorEnabled: boolean;
+      /**
+       * Format: date-time
+       * @example 2026-11-25T08:30:00Z
+       */
+      createdAt: string;
+    };
+    /**
+     * @description A new customer account.
+     * @example {
+     *       "email": "ada@example.com",
+     *       "password": "granny-square-autumn-42",
+     *       "name": "Ada Lovelace"
+     *     }
+     */
+    Registration: {
+      email: components["schemas"]["Email"];
+      password: components["schemas"]["NewPassword"];
+      /** @example Ada Lovelace */
+      name: string;
+    };
+    /**
+     * @description E-mail address and password.
+     * @example {
+     *       "email": "ada@example.com",
+     *       "password": "granny-square-autumn-42"
+     *     }
+     */
+    Credentials: {
+      email: components["schemas"]["Email"];
+      /** @example granny-square-autumn-42 */
+      password: string;
+    };
+    /**
+     * @description Signed in: the session cookie is set, and `accessToken` is a Bearer token for 15 minutes
+     *     (renew it with `POST /api/auth/refresh`).
+     */
+    SignedIn: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      status: "SignedIn";
+      user: components["schemas"]["User"];
+      /**
+       * @description An RS256 JWT carrying the subject, role and session id.
+       * @example eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln
+       */
+      accessToken: string;
+      /** @enum {string} */
+      tokenType: "Bearer";
+      /**
+       * @description Seconds until the access token expires.
+       * @example 900
+       */
+      expiresIn: number;
+    };
+    /**
+     * @description The password was right and the account has two-factor authentication: send a code from the
+     *     authenticator app to `POST /api/auth/two-factor/verify` (or a backup code to
+     *     `POST /api/auth/two-factor/backup-codes/verify`) within 10 minutes to finish signing in.
+     */
+    TwoFactorRequired: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      status: "TwoFactorRequired";
+    };
+    /** @description Either signed in, or one step short of it when the account has two-factor authentication. */
+    SignInResult: components["schemas"]["SignedIn"] | components["schemas"]["TwoFactorRequired"];
+    /** @description A fresh Bearer access token for the current session. */
+    AccessToken: {
+      /** @example eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln */
+      accessToken: string;
+      /** @enum {string} */
+      tokenType: "Bearer";
+      /** @example 900 */
+      expiresIn: number;
+    };
+    /**
+     * @description An e-mail address to send something to.
+     * @example {
+     *       "email": "ada@example.com"
+     *     }
+     */
+    EmailAddress: {
+      email: components["schemas"]["Email"];
+    };
+    /**
+     * @description The six-digit code mailed to the address.
+     * @example {
+     *       "email": "ada@example.com",
+     *       "code": "481516"
+     *     }
+     */
+    SignInCode: {
+      email: components["schemas"]["Email"];
+      /** @example 481516 */
+      code: string;
+    };
+    /**
+     * @description The token from the verification e-mail.
+     * @example {
+     *       "token": "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2ln"
+     *     }
+     */
+    VerificationToken: {
+      /** @example eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2ln */
+      token: string;
+    };
+    /**
+     * @description The token from the reset e-mail and the new password.
+     * @example {
+     *       "token": "5Kq8wF0v2YcNn3dR",
+     *       "newPassword": "granny-square-winter-7"
+     *     }
+     */
+    PasswordReset: {
+      /** @example 5Kq8wF0v2YcNn3dR */
+      token: string;
+      newPassword: components["schemas"]["NewPassword"];
+    };
+    /**
+     * @description The current password and the new one.
+     * @example {
+     *       "currentPassword": "granny-square-autumn-42",
+     *       "newPassword": "granny-square-winter-7"
+     *     }
+     */
+    PasswordChange: {
+      /** @example granny-square-autumn-42 */
+      currentPassword: string;
+      newPassword: components["schemas"]["NewPassword"];
+    };
+    /**
+     * @description The account's password, asked again before a sensitive change.
+     * @example {
+     *       "password": "granny-square-autumn-42"
+     *     }
+     */
+    PasswordConfirmation: {
+      /** @example granny-square-autumn-42 */
+      password: string;
+    };
+    /**
+     * @description Scan `totpUri` with an authenticator app, then confirm with a code at
+     *     `POST /api/auth/two-factor/verify`; keep the backup codes somewhere safe, each works once.
+     */
+    TwoFactorSetup: {
+      /** @example otpauth://totp/JoxiCrochet:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=JoxiCrochet */
+      totpUri: string;
+      /**
+       * @example [
+       *       "k3J9-a8Lq",
+       *       "P0w2-ZxT7"
+       *     ]
+       */
+      backupCodes: string[];
+    };
+    /**
+     * @description A six-digit code from the authenticator app.
+     * @example {
+     *       "code": "287082"
+     *     }
+     */
+    TwoFactorCode: {
+      /** @example 287082 */
+      code: string;
+      /**
+       * @description Skip the second step on this device for 30 days.
+       * @default false
+       */
+      trustDevice: boolean;
+    };
+    /**
+     * @description One of the backup codes; each works once.
+     * @example {
+     *       "code": "k3J9-a8Lq"
+     *     }
+     */
+    BackupCode: {
+      /** @example k3J9-a8Lq */
+      code: string;
+    };
+    /** @description A new set of backup codes; the old ones stop working. */
+    BackupCodes: {
+      /**
+       * @example [
+       *       "k3J9-a8Lq",
+       *       "P0w2-ZxT7"
+       *     ]
+       */
+      backupCodes: string[];
+    };
+    /** @description A public RSA key that signs access tokens (RFC 7517). */
+    JsonWebKey: {
+      /** @enum {string} */
+      kty: "RSA";
+      /** @example 2qB3Tk1r */
+      kid: string;
+      /** @enum {string} */
+      alg?: "RS256";
+      /** @example sig */
+      use?: string;
+      /** @description The modulus, base64url. */
+      n: string;
+      /**
+       * @description The exponent, base64url.
+       * @example AQAB
+       */
+      e: string;
+    };
+    /** @description The keys that verify access tokens; during a rotation the previous key is listed too. */
+    JsonWebKeySet: {
+      keys: components["schemas"]["JsonWebKey"][];
+    };
+    /** @description A page of accounts. */
+    UserList: {
+      data: components["schemas"]["User"][];
+      /**
+       * @description Pass as `cursor` for the next page; null on the last page.
+       * @example null
+       */
+      nextCursor: string | null;
+    };
   };
   responses: {
+    /** @description Authentication required. */
+    Unauthorized: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/unauthenticated",
+         *       "title": "Authentication required",
+         *       "status": 401,
+         *       "detail": "Send a valid session cookie or a Bearer access token",
+         *       "code": "unauthenticated",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The caller is authenticated but lacks the role this operation needs. */
+    Forbidden: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/forbidden",
+         *       "title": "Forbidden",
+         *       "status": 403,
+         *       "detail": "This operation needs the admin role",
+         *       "code": "forbidden",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Conflict. */
+    Conflict: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/email_taken",
+         *       "title": "Conflict",
+         *       "status": 409,
+         *       "detail": "An account with this e-mail address already exists",
+         *       "code": "email_taken",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
     /** @description The request is invalid; `errors[]` names each invalid field. */
     BadRequest: {
       headers: {
@@ -373,6 +1067,10 @@ export interface components {
         "X-Request-Id": components["headers"]["RequestId"];
         /** @description Seconds to wait before retrying. */
         "Retry-After"?: number;
+        /** @description The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers). */
+        RateLimit?: string;
+        /** @description The policies that apply to this operation. */
+        "RateLimit-Policy"?: string;
         [name: string]: unknown;
       };
       content: {
@@ -423,6 +1121,8 @@ export interface components {
   headers: {
     /** @description The request id (yours if you sent a valid `X-Request-Id`, otherwise generated). */
     RequestId: string;
+    /** @description The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production). */
+    SetSessionCookie: string;
   };
   pathItems: never;
 }
@@ -566,6 +1266,669 @@ export interface operations {
         };
       };
       400: components["responses"]["BadRequest"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  registerAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["Registration"];
+      };
+    };
+    responses: {
+      /** @description The account exists and is signed in. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "signed_in",
+           *       "user": {
+           *         "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *         "email": "ada@example.com",
+           *         "name": "Ada Lovelace",
+           *         "role": "customer",
+           *         "emailVerified": false,
+           *         "twoFactorEnabled": false,
+           *         "createdAt": "2026-11-25T08:30:00Z"
+           *       },
+           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+           *       "tokenType": "Bearer",
+           *       "expiresIn": 900
+           *     }
+           */
+          "application/json": components["schemas"]["SignedIn"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["Credentials"];
+      };
+    };
+    responses: {
+      /** @description Signed in, or one step short of it. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInResult"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  signOut: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getCurrentUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *       "email": "ada@example.com",
+           *       "name": "Ada Lovelace",
+           *       "role": "customer",
+           *       "emailVerified": false,
+           *       "twoFactorEnabled": false,
+           *       "createdAt": "2026-11-25T08:30:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  refreshAccessToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A new access token. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+           *       "tokenType": "Bearer",
+           *       "expiresIn": 900
+           *     }
+           */
+          "application/json": components["schemas"]["AccessToken"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  sendVerificationEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The e-mail is on its way. */
+      202: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["VerificationToken"];
+      };
+    };
+    responses: {
+      /** @description The address is verified. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *       "email": "ada@example.com",
+           *       "name": "Ada Lovelace",
+           *       "role": "customer",
+           *       "emailVerified": true,
+           *       "twoFactorEnabled": false,
+           *       "createdAt": "2026-11-25T08:30:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["User"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  requestPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EmailAddress"];
+      };
+    };
+    responses: {
+      /** @description If the account exists, the e-mail is on its way. */
+      202: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  resetPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordReset"];
+      };
+    };
+    responses: {
+      /** @description The password is changed; sign in again. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordChange"];
+      };
+    };
+    responses: {
+      /** @description Changed. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  sendSignInCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EmailAddress"];
+      };
+    };
+    responses: {
+      /** @description If the account exists, the code is on its way. */
+      202: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  signInWithCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SignInCode"];
+      };
+    };
+    responses: {
+      /** @description Signed in. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "signed_in",
+           *       "user": {
+           *         "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *         "email": "ada@example.com",
+           *         "name": "Ada Lovelace",
+           *         "role": "customer",
+           *         "emailVerified": false,
+           *         "twoFactorEnabled": false,
+           *         "createdAt": "2026-11-25T08:30:00Z"
+           *       },
+           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+           *       "tokenType": "Bearer",
+           *       "expiresIn": 900
+           *     }
+           */
+          "application/json": components["schemas"]["SignedIn"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  enableTwoFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordConfirmation"];
+      };
+    };
+    responses: {
+      /** @description Scan the URI, then confirm a code. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "totpUri": "otpauth://totp/JoxiCrochet:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=JoxiCrochet",
+           *       "backupCodes": [
+           *         "k3J9-a8Lq",
+           *         "P0w2-ZxT7"
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["TwoFactorSetup"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  verifyTwoFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TwoFactorCode"];
+      };
+    };
+    responses: {
+      /** @description Signed in (or setup confirmed). */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "signed_in",
+           *       "user": {
+           *         "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *         "email": "ada@example.com",
+           *         "name": "Ada Lovelace",
+           *         "role": "customer",
+           *         "emailVerified": false,
+           *         "twoFactorEnabled": false,
+           *         "createdAt": "2026-11-25T08:30:00Z"
+           *       },
+           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+           *       "tokenType": "Bearer",
+           *       "expiresIn": 900
+           *     }
+           */
+          "application/json": components["schemas"]["SignedIn"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  disableTwoFactor: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordConfirmation"];
+      };
+    };
+    responses: {
+      /** @description Off. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  regenerateBackupCodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordConfirmation"];
+      };
+    };
+    responses: {
+      /** @description The new codes. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "backupCodes": [
+           *         "k3J9-a8Lq",
+           *         "P0w2-ZxT7"
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["BackupCodes"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  verifyBackupCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BackupCode"];
+      };
+    };
+    responses: {
+      /** @description Signed in. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "signed_in",
+           *       "user": {
+           *         "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *         "email": "ada@example.com",
+           *         "name": "Ada Lovelace",
+           *         "role": "customer",
+           *         "emailVerified": false,
+           *         "twoFactorEnabled": false,
+           *         "createdAt": "2026-11-25T08:30:00Z"
+           *       },
+           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+           *       "tokenType": "Bearer",
+           *       "expiresIn": 900
+           *     }
+           */
+          "application/json": components["schemas"]["SignedIn"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  listUsers: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of accounts. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *           "email": "ada@example.com",
+           *           "name": "Ada Lovelace",
+           *           "role": "customer",
+           *           "emailVerified": false,
+           *           "twoFactorEnabled": false,
+           *           "createdAt": "2026-11-25T08:30:00Z"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          "application/json": components["schemas"]["UserList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getJsonWebKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key set. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "keys": [
+           *         {
+           *           "kty": "RSA",
+           *           "kid": "2qB3Tk1r",
+           *           "alg": "RS256",
+           *           "n": "0vx7agoebGcQSuuPiLJXZpt...",
+           *           "e": "AQAB"
+           *         }
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["JsonWebKeySet"];
+        };
+      };
       500: components["responses"]["InternalError"];
     };
   };
@@ -597,6 +1960,7 @@ export interface operations {
           "application/json": Record<string, never>;
         };
       };
+      429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
   };
@@ -620,6 +1984,7 @@ export interface operations {
           "text/html": string;
         };
       };
+      429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
   };
@@ -643,6 +2008,7 @@ export interface operations {
           "application/javascript": string;
         };
       };
+      429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
   };

@@ -18,6 +18,12 @@ export const documentBase = {
       name: "categories",
       description: "The tree of product categories (Amigurumi > Animals, Home > Blankets, ...).",
     },
+    {
+      name: "auth",
+      description:
+        "Accounts and sign-in. A session cookie (`joxicrochet-session`) or a Bearer access token\n(RS256, 15 minutes, verifiable with `/.well-known/jwks.json`) authenticates later calls.\n",
+    },
+    { name: "admin", description: "Operations for shop staff; they need the `admin` role." },
     { name: "meta", description: "The contract itself, its reference page and the service's metrics." },
   ],
 } as const;

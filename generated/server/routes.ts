@@ -3,11 +3,30 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { booleanFromString, numberFromString } from "./coerce";
 import {
+  AccessTokenSchema,
+  BackupCodeSchema,
+  BackupCodesSchema,
   CategoryTreeSchema,
+  CredentialsSchema,
+  CursorSchema,
+  EmailAddressSchema,
   HealthSchema,
+  JsonWebKeySetSchema,
   NotReadyProblemSchema,
+  PasswordChangeSchema,
+  PasswordConfirmationSchema,
+  PasswordResetSchema,
   ProblemSchema,
   ReadinessSchema,
+  RegistrationSchema,
+  SignInCodeSchema,
+  SignInResultSchema,
+  SignedInSchema,
+  TwoFactorCodeSchema,
+  TwoFactorSetupSchema,
+  UserListSchema,
+  UserSchema,
+  VerificationTokenSchema,
 } from "./schemas";
 
 /** Liveness probe */
@@ -257,6 +276,2605 @@ export const listCategories = createRoute({
         },
       },
     },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Create a customer account */
+export const registerAccount = createRoute({
+  operationId: "registerAccount",
+  method: "post",
+  path: "/api/auth/register",
+  tags: ["auth"],
+  summary: "Create a customer account",
+  description:
+    "Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
+  request: { body: { required: true, content: { "application/json": { schema: RegistrationSchema } } } },
+  responses: {
+    201: {
+      description: "The account exists and is signed in.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: SignedInSchema,
+          example: {
+            status: "signed_in",
+            user: {
+              id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+              email: "ada@example.com",
+              name: "Ada Lovelace",
+              role: "customer",
+              emailVerified: false,
+              twoFactorEnabled: false,
+              createdAt: "2026-11-25T08:30:00Z",
+            },
+            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+            tokenType: "Bearer",
+            expiresIn: 900,
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Sign in with e-mail and password */
+export const signIn = createRoute({
+  operationId: "signIn",
+  method: "post",
+  path: "/api/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with e-mail and password",
+  description:
+    "Checks the password. A wrong password and an unknown address get the same answer. Accounts with two-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
+  request: { body: { required: true, content: { "application/json": { schema: CredentialsSchema } } } },
+  responses: {
+    200: {
+      description: "Signed in, or one step short of it.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: SignInResultSchema,
+          examples: {
+            signedIn: {
+              summary: "Signed in",
+              value: {
+                status: "signed_in",
+                user: {
+                  id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+                  email: "ada@example.com",
+                  name: "Ada Lovelace",
+                  role: "customer",
+                  emailVerified: false,
+                  twoFactorEnabled: false,
+                  createdAt: "2026-11-25T08:30:00Z",
+                },
+                accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+                tokenType: "Bearer",
+                expiresIn: 900,
+              },
+            },
+            twoFactor: { summary: "A second factor is needed", value: { status: "two_factor_required" } },
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Sign out */
+export const signOut = createRoute({
+  operationId: "signOut",
+  method: "post",
+  path: "/api/auth/logout",
+  tags: ["auth"],
+  summary: "Sign out",
+  description: "Revokes the current session: its cookie is cleared and its access tokens stop working.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  responses: {
+    204: {
+      description: "Signed out.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** The signed-in account */
+export const getCurrentUser = createRoute({
+  operationId: "getCurrentUser",
+  method: "get",
+  path: "/api/auth/me",
+  tags: ["auth"],
+  summary: "The signed-in account",
+  description: "The account the session cookie or access token belongs to.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  responses: {
+    200: {
+      description: "The account.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: UserSchema,
+          example: {
+            id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+            email: "ada@example.com",
+            name: "Ada Lovelace",
+            role: "customer",
+            emailVerified: false,
+            twoFactorEnabled: false,
+            createdAt: "2026-11-25T08:30:00Z",
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Get a new access token */
+export const refreshAccessToken = createRoute({
+  operationId: "refreshAccessToken",
+  method: "post",
+  path: "/api/auth/refresh",
+  tags: ["auth"],
+  summary: "Get a new access token",
+  description:
+    "A new 15-minute access token for the session the cookie names. Works only with the session cookie, so that a stolen access token cannot renew itself.",
+  security: [{ sessionCookie: [] }] as { [scheme: string]: string[] }[],
+  responses: {
+    200: {
+      description: "A new access token.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: AccessTokenSchema,
+          example: {
+            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+            tokenType: "Bearer",
+            expiresIn: 900,
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Send the verification e-mail again */
+export const sendVerificationEmail = createRoute({
+  operationId: "sendVerificationEmail",
+  method: "post",
+  path: "/api/auth/email-verification",
+  tags: ["auth"],
+  summary: "Send the verification e-mail again",
+  description: "Mails a new link that verifies the signed-in account's address.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 3, windowSeconds: 300, by: ["user"] },
+  responses: {
+    202: {
+      description: "The e-mail is on its way.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Verify an e-mail address */
+export const verifyEmail = createRoute({
+  operationId: "verifyEmail",
+  method: "post",
+  path: "/api/auth/email-verification/confirm",
+  tags: ["auth"],
+  summary: "Verify an e-mail address",
+  description: "Confirms the address with the token from the verification e-mail.",
+  security: [] as { [scheme: string]: string[] }[],
+  request: { body: { required: true, content: { "application/json": { schema: VerificationTokenSchema } } } },
+  responses: {
+    200: {
+      description: "The address is verified.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: UserSchema,
+          example: {
+            id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+            email: "ada@example.com",
+            name: "Ada Lovelace",
+            role: "customer",
+            emailVerified: true,
+            twoFactorEnabled: false,
+            createdAt: "2026-11-25T08:30:00Z",
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Ask for a password-reset e-mail */
+export const requestPasswordReset = createRoute({
+  operationId: "requestPasswordReset",
+  method: "post",
+  path: "/api/auth/password-reset",
+  tags: ["auth"],
+  summary: "Ask for a password-reset e-mail",
+  description:
+    "Mails a reset link when an account has this address. The answer is the same whether or not it does.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
+  request: { body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } } },
+  responses: {
+    202: {
+      description: "If the account exists, the e-mail is on its way.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Set a new password with a reset token */
+export const resetPassword = createRoute({
+  operationId: "resetPassword",
+  method: "post",
+  path: "/api/auth/password-reset/confirm",
+  tags: ["auth"],
+  summary: "Set a new password with a reset token",
+  description: "Sets the new password and signs every session of the account out.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip"] },
+  request: { body: { required: true, content: { "application/json": { schema: PasswordResetSchema } } } },
+  responses: {
+    204: {
+      description: "The password is changed; sign in again.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Change the password */
+export const changePassword = createRoute({
+  operationId: "changePassword",
+  method: "post",
+  path: "/api/auth/password",
+  tags: ["auth"],
+  summary: "Change the password",
+  description: "Changes the password of the signed-in account and signs its other sessions out.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
+  request: { body: { required: true, content: { "application/json": { schema: PasswordChangeSchema } } } },
+  responses: {
+    204: {
+      description: "Changed.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Mail a one-time sign-in code */
+export const sendSignInCode = createRoute({
+  operationId: "sendSignInCode",
+  method: "post",
+  path: "/api/auth/email-otp",
+  tags: ["auth"],
+  summary: "Mail a one-time sign-in code",
+  description:
+    "Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same whether or not an account has this address.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
+  request: { body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } } },
+  responses: {
+    202: {
+      description: "If the account exists, the code is on its way.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Sign in with a mailed code */
+export const signInWithCode = createRoute({
+  operationId: "signInWithCode",
+  method: "post",
+  path: "/api/auth/email-otp/verify",
+  tags: ["auth"],
+  summary: "Sign in with a mailed code",
+  description:
+    "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops working.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
+  request: { body: { required: true, content: { "application/json": { schema: SignInCodeSchema } } } },
+  responses: {
+    200: {
+      description: "Signed in.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: SignedInSchema,
+          example: {
+            status: "signed_in",
+            user: {
+              id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+              email: "ada@example.com",
+              name: "Ada Lovelace",
+              role: "customer",
+              emailVerified: false,
+              twoFactorEnabled: false,
+              createdAt: "2026-11-25T08:30:00Z",
+            },
+            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+            tokenType: "Bearer",
+            expiresIn: 900,
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Start enabling two-factor authentication */
+export const enableTwoFactor = createRoute({
+  operationId: "enableTwoFactor",
+  method: "post",
+  path: "/api/auth/two-factor/enable",
+  tags: ["auth"],
+  summary: "Start enabling two-factor authentication",
+  description:
+    "Creates a TOTP secret and backup codes; two-factor authentication is on once a code is confirmed at `POST /api/auth/two-factor/verify`.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
+  request: {
+    body: { required: true, content: { "application/json": { schema: PasswordConfirmationSchema } } },
+  },
+  responses: {
+    200: {
+      description: "Scan the URI, then confirm a code.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: TwoFactorSetupSchema,
+          example: {
+            totpUri:
+              "otpauth://totp/JoxiCrochet:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=JoxiCrochet",
+            backupCodes: ["k3J9-a8Lq", "P0w2-ZxT7"],
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Confirm a code from the authenticator app */
+export const verifyTwoFactor = createRoute({
+  operationId: "verifyTwoFactor",
+  method: "post",
+  path: "/api/auth/two-factor/verify",
+  tags: ["auth"],
+  summary: "Confirm a code from the authenticator app",
+  description:
+    "Finishes signing in after `two_factor_required` (the pending sign-in is remembered by a short-lived cookie), or, when signed in, confirms the setup started with `POST /api/auth/two-factor/enable`. After 3 wrong codes the account's second step is locked for 15 minutes.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip"] },
+  request: { body: { required: true, content: { "application/json": { schema: TwoFactorCodeSchema } } } },
+  responses: {
+    200: {
+      description: "Signed in (or setup confirmed).",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: SignedInSchema,
+          example: {
+            status: "signed_in",
+            user: {
+              id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+              email: "ada@example.com",
+              name: "Ada Lovelace",
+              role: "customer",
+              emailVerified: false,
+              twoFactorEnabled: false,
+              createdAt: "2026-11-25T08:30:00Z",
+            },
+            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+            tokenType: "Bearer",
+            expiresIn: 900,
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Turn two-factor authentication off */
+export const disableTwoFactor = createRoute({
+  operationId: "disableTwoFactor",
+  method: "post",
+  path: "/api/auth/two-factor/disable",
+  tags: ["auth"],
+  summary: "Turn two-factor authentication off",
+  description: "Turns two-factor authentication off after checking the password.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
+  request: {
+    body: { required: true, content: { "application/json": { schema: PasswordConfirmationSchema } } },
+  },
+  responses: {
+    204: {
+      description: "Off.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Replace the backup codes */
+export const regenerateBackupCodes = createRoute({
+  operationId: "regenerateBackupCodes",
+  method: "post",
+  path: "/api/auth/two-factor/backup-codes",
+  tags: ["auth"],
+  summary: "Replace the backup codes",
+  description: "Makes a new set of backup codes after checking the password; the old ones stop working.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
+  request: {
+    body: { required: true, content: { "application/json": { schema: PasswordConfirmationSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The new codes.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: BackupCodesSchema,
+          example: { backupCodes: ["k3J9-a8Lq", "P0w2-ZxT7"] },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Finish signing in with a backup code */
+export const verifyBackupCode = createRoute({
+  operationId: "verifyBackupCode",
+  method: "post",
+  path: "/api/auth/two-factor/backup-codes/verify",
+  tags: ["auth"],
+  summary: "Finish signing in with a backup code",
+  description:
+    "Finishes signing in after `two_factor_required` with one of the backup codes; that code is used up.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip"] },
+  request: { body: { required: true, content: { "application/json": { schema: BackupCodeSchema } } } },
+  responses: {
+    200: {
+      description: "Signed in.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: SignedInSchema,
+          example: {
+            status: "signed_in",
+            user: {
+              id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+              email: "ada@example.com",
+              name: "Ada Lovelace",
+              role: "customer",
+              emailVerified: false,
+              twoFactorEnabled: false,
+              createdAt: "2026-11-25T08:30:00Z",
+            },
+            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+            tokenType: "Bearer",
+            expiresIn: 900,
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** List accounts */
+export const listUsers = createRoute({
+  operationId: "listUsers",
+  method: "get",
+  path: "/api/admin/users",
+  tags: ["admin"],
+  summary: "List accounts",
+  description: "Staff only: the shop's accounts, newest first.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-roles": ["admin"],
+  request: {
+    query: z.object({
+      limit: z
+        .preprocess(numberFromString, z.int().min(1).max(100))
+        .default(20)
+        .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
+      cursor: CursorSchema.optional().openapi({
+        param: { description: "The `nextCursor` of the previous page." },
+      }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of accounts.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: UserListSchema,
+          example: {
+            data: [
+              {
+                id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+                email: "ada@example.com",
+                name: "Ada Lovelace",
+                role: "customer",
+                emailVerified: false,
+                twoFactorEnabled: false,
+                createdAt: "2026-11-25T08:30:00Z",
+              },
+            ],
+            nextCursor: null,
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    403: {
+      description: "The caller is authenticated but lacks the role this operation needs.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/forbidden",
+            title: "Forbidden",
+            status: 403,
+            detail: "This operation needs the admin role",
+            code: "forbidden",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Public keys for access tokens */
+export const getJsonWebKeys = createRoute({
+  operationId: "getJsonWebKeys",
+  method: "get",
+  path: "/.well-known/jwks.json",
+  tags: ["auth"],
+  summary: "Public keys for access tokens",
+  description:
+    "The RSA public keys that verify access tokens (RS256), by `kid`. During a key rotation the previous key stays listed until every token it signed has expired. Cache it; refetch on an unknown `kid`.",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": false,
+  responses: {
+    200: {
+      description: "The key set.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: JsonWebKeySetSchema,
+          example: {
+            keys: [{ kty: "RSA", kid: "2qB3Tk1r", alg: "RS256", n: "0vx7agoebGcQSuuPiLJXZpt...", e: "AQAB" }],
+          },
+        },
+      },
+    },
     500: {
       description: "An unexpected error; it has been logged under `requestId`.",
       headers: {
@@ -307,6 +2925,41 @@ export const getOpenApiDocument = createRoute({
         },
       },
     },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     500: {
       description: "An unexpected error; it has been logged under `requestId`.",
       headers: {
@@ -351,6 +3004,41 @@ export const getApiReference = createRoute({
         },
       },
       content: { "text/html": { schema: z.string(), example: "<!doctype html><html>...</html>" } },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
     },
     500: {
       description: "An unexpected error; it has been logged under `requestId`.",
@@ -400,6 +3088,41 @@ export const getApiReferenceScript = createRoute({
         "application/javascript": {
           schema: z.string(),
           example: "(function(){ /* Scalar API reference */ })();",
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", minimum: 0 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
         },
       },
     },
@@ -486,6 +3209,25 @@ export const routes = {
   getHealth,
   getReadiness,
   listCategories,
+  registerAccount,
+  signIn,
+  signOut,
+  getCurrentUser,
+  refreshAccessToken,
+  sendVerificationEmail,
+  verifyEmail,
+  requestPasswordReset,
+  resetPassword,
+  changePassword,
+  sendSignInCode,
+  signInWithCode,
+  enableTwoFactor,
+  verifyTwoFactor,
+  disableTwoFactor,
+  regenerateBackupCodes,
+  verifyBackupCode,
+  listUsers,
+  getJsonWebKeys,
   getOpenApiDocument,
   getApiReference,
   getApiReferenceScript,

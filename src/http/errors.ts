@@ -11,6 +11,15 @@ const DOMAIN_STATUS: Record<DomainErrorCode, { status: ContentfulStatusCode; tit
   conflict: { status: 409, title: "Conflict" },
   invalid_state: { status: 409, title: "Invalid state" },
   dependency_unavailable: { status: 503, title: "Service unavailable" },
+  unauthenticated: { status: 401, title: "Authentication required" },
+  invalid_credentials: { status: 401, title: "Invalid credentials" },
+  invalid_code: { status: 401, title: "Invalid code" },
+  code_expired: { status: 401, title: "Code expired" },
+  invalid_token: { status: 401, title: "Invalid or expired token" },
+  email_taken: { status: 409, title: "E-mail address taken" },
+  account_locked: { status: 429, title: "Too many failed attempts" },
+  forbidden: { status: 403, title: "Forbidden" },
+  invalid_cursor: { status: 400, title: "Invalid cursor" },
 };
 
 /** What Hono's own exceptions mean, as problems a client can branch on. */

@@ -1,25 +1,28 @@
 import { count } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { categories } from "../../db/schema/index.ts";
+import { seedDemoAccounts } from "../../db/seed/accounts.ts";
 import { seedCatalog } from "../../db/seed/index.ts";
 import type { Config } from "../config";
-import { type CacheStore, openCacheStore } from "./cache";
 import { type DatabaseHandle, openDatabase } from "./db";
 import { migrateDatabase } from "./db-migrate";
 import type { Logger } from "./logger";
 import { connectRedis } from "./redis";
+import { type ServiceConfig, type Services, startServices } from "./services";
 
-export interface Platform {
+export interface Platform extends Omit<Services, "close"> {
   database: DatabaseHandle;
   /** Absent on the embedded default; everything that uses it has an in-process fallback. */
   redis: Redis | undefined;
-  cache: CacheStore;
   close(): Promise<void>;
 }
 
-/** Opens the database (migrated, seeded when empty) and the cache the configuration names. */
+/**
+ * Opens the database (migrated, seeded when empty), Redis when configured, and the services on
+ * them. The embedded default also gets the demo accounts the README names.
+ */
 export async function openPlatform(
-  config: Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "seedOnStart">,
+  config: ServiceConfig & Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "seedOnStart">,
   logger: Logger,
 ): Promise<Platform> {
   const database = await openDatabase({
@@ -36,13 +39,17 @@ export async function openPlatform(
         onError: (error) => logger.warn({ err: error.message }, "redis unavailable; falling back"),
       })
     : undefined;
-  const cache = openCacheStore(redis);
+  const services = startServices(config, database, redis, logger);
+  if (config.seedOnStart && database.kind === "pglite" && config.env !== "production") {
+    await seedDemoAccounts(database.db, services.auth.auth, (message) => logger.info(`seed: ${message}`));
+  }
   return {
+    ...services,
     database,
     redis,
-    cache,
     async close() {
-      await Promise.allSettled([cache.close(), database.close()]);
+      await services.close();
+      await database.close();
       redis?.disconnect();
     },
   };

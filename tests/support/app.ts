@@ -1,4 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { seedCatalog } from "../../db/seed/index.ts";
@@ -6,10 +9,11 @@ import { type AppDependencies, buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import type { AppEnv } from "../../src/http/env";
 import { loadApiReferenceAssets } from "../../src/platform/api-reference";
-import { type CacheStore, openCacheStore } from "../../src/platform/cache";
+import type { CacheStore } from "../../src/platform/cache";
 import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
 import { connectRedis } from "../../src/platform/redis";
+import { type Services, startServices } from "../../src/platform/services";
 import { assertMatchesContract, contract } from "./contract";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -26,10 +30,14 @@ export interface TestApp {
   app: OpenAPIHono<AppEnv>;
   database: TestDatabase;
   cache: CacheStore;
+  services: Services;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
-  /** Sends a request through the whole app and checks the response against the contract. */
-  request(path: string, init?: RequestInit): Promise<ApiResponse>;
+  /**
+   * Sends a request through the whole app and checks the response against the contract. It comes
+   * from `from.ip`, or from a fresh address each time (many clients), as Bun.serve would report it.
+   */
+  request(path: string, init?: RequestInit, from?: { ip: string }): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
@@ -46,11 +54,16 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   if (options.seed !== false) await seedCatalog(database.db);
-  const config = loadConfig({ NODE_ENV: "test", ...options.env });
+  const dataDir = await mkdtemp(join(tmpdir(), "jc-test-app-"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATA_DIR: dataDir,
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    ...options.env,
+  });
   const redis = process.env.REDIS_URL
     ? connectRedis(process.env.REDIS_URL, { keyPrefix: `test:${randomUUID()}:` })
     : undefined;
-  const cache = options.cache ?? openCacheStore(redis);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -58,10 +71,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
+  const logger = createLogger("info", sink);
+  const services = startServices(config, database, redis, logger);
+  const cache = options.cache ?? services.cache;
   const deps: AppDependencies = {
     config,
-    platform: { database, cache, redis },
-    logger: createLogger("info", sink),
+    platform: { database, cache, redis, auth: services.auth, rateLimiter: services.rateLimiter },
+    logger,
     metrics: createMetrics(),
     document: contract as unknown as AppDependencies["document"],
     reference: referenceAssets(),
@@ -72,9 +88,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     database,
     cache,
+    services,
     logs,
-    async request(path, init) {
-      const response = await app.request(path, init);
+    async request(path, init, from) {
+      const address = from?.ip ?? `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
+      const response = await app.request(path, init, { requestIP: () => ({ address, family: "IPv4", port: 50000 }) });
       const text = await response.text();
       assertMatchesContract(init?.method ?? "GET", path, response, text);
       const isJson = (response.headers.get("content-type") ?? "").includes("json");
@@ -87,8 +105,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await cache.close();
+      await services.close();
       redis?.disconnect();
       await database.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,46 @@
+import { isAPIError } from "better-auth/api";
+import { DomainError, type DomainErrorCode } from "../errors";
+
+/** Better-Auth's error codes, as the shop's stable ones. Anything unlisted is unexpected (500). */
+const CODES: Record<string, [DomainErrorCode, string]> = {
+  INVALID_EMAIL_OR_PASSWORD: ["invalid_credentials", "The e-mail address or the password is wrong"],
+  INVALID_PASSWORD: ["invalid_credentials", "The password is wrong"],
+  CREDENTIAL_ACCOUNT_NOT_FOUND: ["invalid_credentials", "The password is wrong"],
+  USER_ALREADY_EXISTS: ["email_taken", "An account with this e-mail address already exists"],
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: [
+    "email_taken",
+    "An account with this e-mail address already exists",
+  ],
+  INVALID_TOKEN: ["invalid_token", "The link is invalid or has expired; ask for a new one"],
+  TOKEN_EXPIRED: ["invalid_token", "The link has expired; ask for a new one"],
+  INVALID_OTP: ["invalid_code", "The code is wrong"],
+  INVALID_CODE: ["invalid_code", "The code is wrong"],
+  INVALID_BACKUP_CODE: ["invalid_code", "The backup code is wrong or used"],
+  OTP_EXPIRED: ["code_expired", "The code has expired; ask for a new one"],
+  OTP_HAS_EXPIRED: ["code_expired", "The code has expired; ask for a new one"],
+  TOO_MANY_ATTEMPTS: ["code_expired", "Too many wrong tries; ask for a new code"],
+  TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE: ["code_expired", "Too many wrong tries; ask for a new code"],
+  ACCOUNT_TEMPORARILY_LOCKED: ["account_locked", "Too many wrong codes; try again in 15 minutes"],
+  INVALID_TWO_FACTOR_COOKIE: ["unauthenticated", "No sign-in is waiting for a second factor; sign in again"],
+  TWO_FACTOR_NOT_ENABLED: ["invalid_state", "Two-factor authentication is not enabled"],
+  TOTP_NOT_ENABLED: ["invalid_state", "Two-factor authentication is not enabled"],
+  BACKUP_CODES_NOT_ENABLED: ["invalid_state", "Two-factor authentication is not enabled"],
+  BANNED_USER: ["forbidden", "This account is disabled"],
+  YOU_HAVE_BEEN_BANNED_FROM_THIS_APPLICATION: ["forbidden", "This account is disabled"],
+  UNAUTHORIZED: ["unauthenticated", "Sign in first"],
+  FAILED_TO_GET_SESSION: ["unauthenticated", "Sign in first"],
+};
+
+/** Runs a call into Better-Auth and turns its known refusals into domain errors. */
+export async function translated<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isAPIError(error)) {
+      const code = String((error.body as { code?: string } | undefined)?.code ?? error.status);
+      const known = CODES[code];
+      if (known) throw new DomainError(known[0], known[1]);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,249 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { OperationPolicy } from "../../generated/server";
+import { digest, type RateLimiter, type RateLimitResult } from "../platform/rate-limit";
+import { clientIp, rateLimitSubject, type TrustedProxies } from "./client-ip";
+import type { AppEnv } from "./env";
+import { HttpProblem } from "./problem";
+
+/**
+ * Rate limits as draft-ietf-httpapi-ratelimit-headers (-10) describes them to clients:
+ *
+ *     RateLimit-Policy: "general";q=100;w=60, "signIn";q=5;w=60     every policy that applies
+ *     RateLimit: "signIn";r=4;t=60                                   the most constraining one
+ *
+ * `r` is what is left of the quota, `t` the seconds until the whole quota is back (with the
+ * sliding window that can be up to two windows: the previous window's requests still weigh).
+ * Both fields are on every response these middlewares pass, errors and the 429 included; a 429
+ * also carries `Retry-After` (the seconds until one more request would be let in).
+ */
+
+const GENERAL_POLICY = "general";
+const GENERAL_WINDOW_SECONDS = 60;
+
+/** One policy counted for the current request. */
+interface AppliedPolicy extends RateLimitResult {
+  name: string;
+  windowSeconds: number;
+}
+
+interface RequestState {
+  /** The client's rate-limit subject, read once (before bodyLimit may replace the raw request). */
+  subject?: string;
+  applied: AppliedPolicy[];
+}
+
+const states = new WeakMap<Context, RequestState>();
+
+function stateOf(c: Context): RequestState {
+  let state = states.get(c);
+  if (!state) {
+    state = { applied: [] };
+    states.set(c, state);
+  }
+  return state;
+}
+
+/** Requests whose peer address is unknown (only under `app.request()` without an env) share one counter. */
+const UNKNOWN_CLIENT = "unknown";
+
+function clientSubject(c: Context, trusted: TrustedProxies | readonly string[]): string {
+  const state = stateOf(c);
+  if (state.subject === undefined) {
+    const ip = clientIp(c, trusted);
+    state.subject = ip === undefined ? UNKNOWN_CLIENT : rateLimitSubject(ip);
+  }
+  return state.subject;
+}
+
+export interface GeneralRateLimitOptions {
+  limiter: RateLimiter;
+  /** Requests per minute per client address (`RATE_LIMIT_PER_MINUTE`). */
+  perMinute: number;
+  trustedProxies: TrustedProxies | readonly string[];
+  /** Operations the general limit does not apply to (`x-rate-limit: false`); see `exemptFromGeneralLimit`. */
+  exempt?: (method: string, path: string) => boolean;
+}
+
+/**
+ * The general per-client limit, for `app.use` ahead of routing (and ahead of `bodyLimit`, so
+ * that a flood is refused before its bodies are read). Unknown paths count too.
+ */
+export function generalRateLimit(options: GeneralRateLimitOptions): MiddlewareHandler<AppEnv> {
+  const { limiter, perMinute, trustedProxies, exempt } = options;
+  return async (c, next) => {
+    if (exempt?.(c.req.method, c.req.path)) return next();
+    const subject = clientSubject(c, trustedProxies);
+    const result = await limiter.hit(`${GENERAL_POLICY}:ip:${subject}`, perMinute, GENERAL_WINDOW_SECONDS);
+    const state = stateOf(c);
+    state.applied.push({ name: GENERAL_POLICY, windowSeconds: GENERAL_WINDOW_SECONDS, ...result });
+    if (!result.allowed) throw tooManyRequests(state);
+    await next();
+    setRateLimitHeaders(c, state);
+  };
+}
+
+export type RateLimitDimension = NonNullable<OperationPolicy["rateLimit"]>["by"][number];
+
+export interface OperationRateLimitOptions {
+  limiter: RateLimiter;
+  trustedProxies: TrustedProxies | readonly string[];
+  /** The signed-in user, for the `user` dimension; by default the `userId` context variable. */
+  userOf?: (c: Context<AppEnv>) => string | undefined;
+}
+
+/**
+ * The operation's own limit (`x-rate-limit`), as route middleware: after routing, before the
+ * request is validated (and after authentication when the limit counts per `user`). Each
+ * dimension in `by` has its own counter, keyed by operationId, dimension and value:
+ * `ip` the client address, `email` the trimmed, lower-cased `email` of a JSON body (stored as
+ * a digest), `user` the signed-in user. A dimension without a value (no e-mail in the body, no
+ * user) is not counted. The request is refused when any counter is exhausted.
+ */
+export function operationRateLimit(
+  policy: Pick<OperationPolicy, "operationId" | "rateLimit">,
+  options: OperationRateLimitOptions,
+): MiddlewareHandler<AppEnv> {
+  const rule = policy.rateLimit;
+  if (!rule) return async (_c, next) => next();
+  const { limiter, trustedProxies } = options;
+  const userOf = options.userOf ?? defaultUserOf;
+  return async (c, next) => {
+    const subjects: string[] = [];
+    for (const dimension of rule.by) {
+      const value =
+        dimension === "ip"
+          ? clientSubject(c, trustedProxies)
+          : dimension === "email"
+            ? await emailDigestOf(c)
+            : userOf(c);
+      if (value !== undefined) subjects.push(`${policy.operationId}:${dimension}:${value}`);
+    }
+    const state = stateOf(c);
+    if (subjects.length > 0) {
+      const results = await Promise.all(
+        subjects.map((key) => limiter.hit(key, rule.limit, rule.windowSeconds)),
+      );
+      const combined = combine(results);
+      state.applied.push({ name: policy.operationId, windowSeconds: rule.windowSeconds, ...combined });
+      if (!combined.allowed) throw tooManyRequests(state);
+    }
+    await next();
+    setRateLimitHeaders(c, state);
+  };
+}
+
+/** Several counters of one policy, as one: refused if any is, the least remaining, the latest reset. */
+function combine(results: RateLimitResult[]): RateLimitResult {
+  const refused = results.filter((result) => !result.allowed);
+  const combined: RateLimitResult = {
+    allowed: refused.length === 0,
+    limit: Math.min(...results.map((result) => result.limit)),
+    remaining: Math.min(...results.map((result) => result.remaining)),
+    resetSeconds: Math.max(...results.map((result) => result.resetSeconds)),
+  };
+  if (refused.length > 0) {
+    combined.retryAfterSeconds = Math.max(...refused.map((result) => result.retryAfterSeconds ?? 1));
+  }
+  return combined;
+}
+
+function defaultUserOf(c: Context<AppEnv>): string | undefined {
+  return c.get("userId") || undefined;
+}
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * The `email` field of a JSON body, normalised and digested (clients choose it: it is never
+ * stored or logged in the clear, and its length cannot grow a key). Hono caches the body text,
+ * so the validators after this still read the whole body; a body that is not JSON is left for
+ * them to refuse.
+ */
+async function emailDigestOf(c: Context): Promise<string | undefined> {
+  const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+  if (!JSON_MEDIA_TYPE.test(mediaType)) return undefined;
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return undefined;
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const email = (body as Record<string, unknown>).email;
+  if (typeof email !== "string") return undefined;
+  const normalized = email.trim().toLowerCase();
+  return normalized === "" ? undefined : digest(normalized);
+}
+
+/** The policy a client should heed: a refused one first, then the least remaining, then the latest reset. */
+function mostConstraining(applied: AppliedPolicy[]): AppliedPolicy | undefined {
+  let chosen: AppliedPolicy | undefined;
+  for (const policy of applied) {
+    if (
+      chosen === undefined ||
+      Number(chosen.allowed) - Number(policy.allowed) > 0 ||
+      (chosen.allowed === policy.allowed &&
+        (policy.remaining < chosen.remaining ||
+          (policy.remaining === chosen.remaining && policy.resetSeconds > chosen.resetSeconds)))
+    ) {
+      chosen = policy;
+    }
+  }
+  return chosen;
+}
+
+/** A structured-field string (RFC 8941 §3.3.3). */
+function sfString(value: string): string {
+  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** The `RateLimit-Policy` and `RateLimit` fields for the policies counted so far. */
+export function rateLimitHeaders(applied: readonly AppliedPolicy[]): Record<string, string> {
+  const binding = mostConstraining([...applied]);
+  if (!binding) return {};
+  return {
+    "RateLimit-Policy": applied
+      .map((policy) => `${sfString(policy.name)};q=${policy.limit};w=${policy.windowSeconds}`)
+      .join(", "),
+    RateLimit: `${sfString(binding.name)};r=${binding.remaining};t=${binding.resetSeconds}`,
+  };
+}
+
+function setRateLimitHeaders(c: Context, state: RequestState): void {
+  for (const [name, value] of Object.entries(rateLimitHeaders(state.applied))) c.header(name, value);
+}
+
+function tooManyRequests(state: RequestState): HttpProblem {
+  const refused = state.applied.filter((policy) => !policy.allowed);
+  const retryAfter = Math.max(...refused.map((policy) => policy.retryAfterSeconds ?? 1));
+  const binding = refused.find((policy) => policy.retryAfterSeconds === retryAfter) ?? refused[0];
+  const scope = binding && binding.name !== GENERAL_POLICY ? ` for ${binding.name}` : "";
+  return new HttpProblem({
+    status: 429,
+    code: "rate_limited",
+    title: "Too many requests",
+    detail: `Limit of ${binding?.limit} requests per ${binding?.windowSeconds} seconds${scope} reached; retry in ${retryAfter} seconds`,
+    headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(state.applied) },
+  });
+}
+
+/**
+ * The operations exempt from the general limit (`x-rate-limit: false`: probes, metrics), as the
+ * `exempt` test `generalRateLimit` runs before routing. HEAD goes with GET.
+ */
+export function exemptFromGeneralLimit(
+  policies: Iterable<Pick<OperationPolicy, "method" | "path" | "generalRateLimit">>,
+): (method: string, path: string) => boolean {
+  const exempt: { method: string; pattern: RegExp }[] = [];
+  for (const policy of policies) {
+    if (policy.generalRateLimit) continue;
+    const source = policy.path
+      .split(/\{[^}]+\}/)
+      .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^/]+");
+    const pattern = new RegExp(`^${source}$`);
+    exempt.push({ method: policy.method, pattern });
+    if (policy.method === "GET") exempt.push({ method: "HEAD", pattern });
+  }
+  return (method, path) => exempt.some((entry) => entry.method === method && entry.pattern.test(path));
+}

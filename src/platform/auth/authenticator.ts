@@ -1,0 +1,31 @@
+import type { Caller } from "../../domain/accounts/sessions";
+import { forwardable } from "../../domain/accounts/sessions";
+import type { AccessTokenVerifier } from "./access-tokens";
+import type { Auth } from "./instance";
+
+/** Turns credentials into a caller: a Bearer token locally, a session cookie through the session store. */
+export interface Authenticator {
+  /** Throws `InvalidAccessToken` for anything but a valid, unrevoked access token. */
+  fromBearer(token: string): Promise<Caller>;
+  /** Undefined when the cookie names no live session. */
+  fromCookie(request: Headers): Promise<Caller | undefined>;
+}
+
+export function createAuthenticator(auth: Auth, verifier: AccessTokenVerifier): Authenticator {
+  return {
+    async fromBearer(token) {
+      const claims = await verifier.verify(token);
+      return { userId: claims.userId, role: claims.role, sessionId: claims.sessionId };
+    },
+    async fromCookie(request) {
+      const found = await auth.api.getSession({ headers: forwardable(request) });
+      if (!found) return undefined;
+      return {
+        userId: found.user.id,
+        role: found.user.role ?? "customer",
+        sessionId: found.session.id,
+        sessionToken: found.session.token,
+      };
+    },
+  };
+}

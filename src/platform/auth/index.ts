@@ -1,0 +1,77 @@
+import type { Redis } from "ioredis";
+import { accountMail } from "../../domain/accounts/mail";
+import type { Db } from "../db";
+import type { Logger } from "../logger";
+import { enqueueEmail } from "../outbox";
+import { type AccessTokenVerifier, createAccessTokenVerifier } from "./access-tokens";
+import { type Authenticator, createAuthenticator } from "./authenticator";
+import { type Auth, createAuth } from "./instance";
+import { ACCESS_TOKEN_TTL_SECONDS, TOKEN_AUDIENCE } from "./options";
+import { createSessionRevocations } from "./revocations";
+import { redisSecondaryStorage } from "./secondary-storage";
+
+export interface AuthSetup {
+  db: Db;
+  redis: Redis | undefined;
+  logger: Logger;
+  secret: string;
+  /** The API's public base URL: token issuer, and the base of links in mail. */
+  baseUrl: string;
+  secureCookies: boolean;
+  keyRotationSeconds: number;
+  /** Called after a mail is queued, so that it goes out now rather than at the next poll. */
+  mailQueued(): void;
+}
+
+export interface AuthPlatform {
+  auth: Auth;
+  authenticator: Authenticator;
+  verifier: AccessTokenVerifier;
+  close(): void;
+}
+
+/** Revocations outlive every access token the revoked session could have signed. */
+const REVOCATION_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 60;
+
+export function openAuth(setup: AuthSetup): AuthPlatform {
+  const warn = (error: unknown) =>
+    setup.logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "redis unavailable for auth",
+    );
+  const revocations = createSessionRevocations(setup.redis, warn);
+  const secondaryStorage = setup.redis ? redisSecondaryStorage(setup.redis, warn) : undefined;
+  const mails = accountMail(setup.baseUrl);
+  const queue = async (message: ReturnType<(typeof mails)["verifyEmail"]>) => {
+    await enqueueEmail(setup.db, message);
+    setup.mailQueued();
+  };
+  const auth = createAuth(setup.db, {
+    secret: setup.secret,
+    baseUrl: setup.baseUrl,
+    secureCookies: setup.secureCookies,
+    keyRotationSeconds: setup.keyRotationSeconds,
+    secondaryStorage,
+    onSessionDeleted: (sessionId) => revocations.revoke(sessionId, REVOCATION_SECONDS),
+    mail: {
+      verifyEmail: (to, token) => queue(mails.verifyEmail(to, token)),
+      resetPassword: (to, token) => queue(mails.resetPassword(to, token)),
+      signInCode: (to, code) => queue(mails.signInCode(to, code)),
+      twoFactorCode: (to, code) => queue(mails.twoFactorCode(to, code)),
+    },
+  });
+  const verifier = createAccessTokenVerifier({
+    loadKeys: async () => (await auth.api.getJwks()) as never,
+    issuer: setup.baseUrl,
+    audience: TOKEN_AUDIENCE,
+    isRevoked: (sessionId) => revocations.isRevoked(sessionId),
+  });
+  return {
+    auth,
+    authenticator: createAuthenticator(auth, verifier),
+    verifier,
+    close() {
+      secondaryStorage?.stop();
+    },
+  };
+}

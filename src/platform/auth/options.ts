@@ -1,0 +1,136 @@
+import type { BetterAuthOptions, SecondaryStorage } from "better-auth";
+import { admin, bearer, emailOTP, jwt, twoFactor } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
+
+/** What the shop sends by mail on behalf of authentication; the mailer decides how. */
+export interface AuthMail {
+  verifyEmail(to: string, token: string): Promise<void>;
+  resetPassword(to: string, token: string): Promise<void>;
+  signInCode(to: string, code: string): Promise<void>;
+  twoFactorCode(to: string, code: string): Promise<void>;
+}
+
+export interface AuthSettings {
+  secret: string;
+  /** Where links in mail and the token issuer point. */
+  baseUrl: string;
+  secureCookies: boolean;
+  keyRotationSeconds: number;
+  mail: AuthMail;
+  secondaryStorage?: SecondaryStorage;
+  /** Called for every session deleted (sign-out, password change or reset, admin revocation). */
+  onSessionDeleted(sessionId: string): Promise<void>;
+}
+
+/** Better-Auth's user and session permissions, granted as staff (`admin`) or shopper (`customer`). */
+const accessControl = createAccessControl(defaultStatements);
+
+export const SESSION_COOKIE = "joxicrochet-session";
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const TOKEN_AUDIENCE = "joxicrochet-api";
+const SESSION_DAYS = 7;
+
+/** The Better-Auth configuration of the shop, minus the database (which the caller adds). */
+export function authOptions(settings: AuthSettings) {
+  return {
+    appName: "JoxiCrochet",
+    secret: settings.secret,
+    baseURL: settings.baseUrl,
+    basePath: "/api/auth",
+    secondaryStorage: settings.secondaryStorage,
+    // Rate limiting is the API's own (driven by the contract), in front of every operation.
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 30 * 60,
+      sendResetPassword: async ({ user, token }) => settings.mail.resetPassword(user.email, token),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: false,
+      expiresIn: 24 * 3600,
+      sendVerificationEmail: async ({ user, token }) => settings.mail.verifyEmail(user.email, token),
+    },
+    verification: { storeInDatabase: true },
+    session: {
+      expiresIn: SESSION_DAYS * 24 * 3600,
+      updateAge: 24 * 3600,
+      // Sessions live in PostgreSQL; Redis, when present, is only a faster copy in front of it.
+      storeSessionInDatabase: true,
+      cookieCache: { enabled: false },
+    },
+    databaseHooks: {
+      session: {
+        // The access tokens of a deleted session must stop working before they expire.
+        delete: { after: async (session: { id: string }) => settings.onSessionDeleted(session.id) },
+      },
+    },
+    user: {
+      changeEmail: { enabled: false },
+      deleteUser: { enabled: false },
+    },
+    advanced: {
+      cookiePrefix: "joxicrochet",
+      // Secure is set through the attributes instead, so that the cookie keeps the name the contract
+      // gives it (Better-Auth would otherwise prefix it with __Secure-).
+      useSecureCookies: false,
+      cookies: {
+        session_token: {
+          name: SESSION_COOKIE,
+          attributes: { httpOnly: true, sameSite: "lax", secure: settings.secureCookies, path: "/" },
+        },
+      },
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure: settings.secureCookies },
+      ipAddress: { disableIpTracking: true },
+    },
+    plugins: [
+      admin({
+        ac: accessControl,
+        roles: {
+          admin: accessControl.newRole(adminAc.statements),
+          customer: accessControl.newRole(userAc.statements),
+        },
+        defaultRole: "customer",
+        adminRoles: ["admin"],
+      }),
+      twoFactor({
+        issuer: "JoxiCrochet",
+        accountLockout: { enabled: true, maxFailedAttempts: 3, durationSeconds: 15 * 60 },
+        otpOptions: {
+          allowedAttempts: 3,
+          sendOTP: async ({ user, otp }) => settings.mail.twoFactorCode(user.email, otp),
+        },
+      }),
+      emailOTP({
+        otpLength: 6,
+        expiresIn: 5 * 60,
+        allowedAttempts: 3,
+        disableSignUp: true,
+        sendVerificationOTP: async ({ email, otp }) => settings.mail.signInCode(email, otp),
+      }),
+      jwt({
+        jwks: {
+          keyPairConfig: { alg: "RS256", modulusLength: 2048 },
+          rotationInterval: settings.keyRotationSeconds,
+          // A retired key keeps verifying for longer than any token it signed can live.
+          gracePeriod: ACCESS_TOKEN_TTL_SECONDS * 2,
+        },
+        jwt: {
+          issuer: settings.baseUrl,
+          audience: TOKEN_AUDIENCE,
+          expirationTime: `${ACCESS_TOKEN_TTL_SECONDS}s`,
+          // Only what authorisation needs: the subject (default), the role and the session.
+          definePayload: ({ user, session }) => ({ role: user.role ?? "customer", sid: session.id }),
+        },
+        disableSettingJwtHeader: true,
+      }),
+      bearer(),
+    ],
+  } satisfies BetterAuthOptions;
+}

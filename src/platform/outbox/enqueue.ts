@@ -1,0 +1,21 @@
+import { outbox } from "../../../db/schema/index.ts";
+import type { Db } from "../db";
+import type { MailMessage } from "../mailer";
+
+/**
+ * Records an e-mail for the outbox worker. Pass the caller's transaction (as `tx`, or as `db`:
+ * a transaction is a `Db` too) so that the message exists exactly when the change that caused it
+ * commits. Call the worker's `wake()` after the commit to send it right away.
+ */
+export async function enqueueEmail(db: Db, message: MailMessage, tx?: Db): Promise<string> {
+  if (!message.to.trim()) throw new TypeError("enqueueEmail: the recipient is empty");
+  if (!message.subject.trim()) throw new TypeError("enqueueEmail: the subject is empty");
+  const payload: MailMessage = { to: message.to, subject: message.subject, text: message.text };
+  if (message.html !== undefined) payload.html = message.html;
+  const [row] = await (tx ?? db)
+    .insert(outbox)
+    .values({ kind: "email", payload })
+    .returning({ id: outbox.id });
+  if (!row) throw new Error("enqueueEmail: the insert returned no row");
+  return row.id;
+}

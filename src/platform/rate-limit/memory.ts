@@ -1,0 +1,31 @@
+import { LRUCache } from "lru-cache";
+import { boundedKey } from "./keys";
+import type { RateLimiter } from "./types";
+import { step, summarize, type WindowState } from "./window";
+
+export interface MemoryRateLimiterOptions {
+  /** Counters kept at most; the least recently used go first. 100 000 counters take about 20 MB. */
+  maxKeys?: number;
+  /** Milliseconds since the epoch; tests pass their own clock. */
+  now?: () => number;
+}
+
+/**
+ * The in-process limiter: the embedded default, and the fallback while Redis is down. Its
+ * counters are per process, so N instances together allow up to N times the limit.
+ */
+export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
+  const now = options.now ?? Date.now;
+  const counters = new LRUCache<string, WindowState>({ max: options.maxKeys ?? 100_000 });
+  return {
+    kind: "memory",
+    async hit(key, limit, windowSeconds) {
+      const windowMs = windowSeconds * 1000;
+      const storageKey = boundedKey(key);
+      const taken = step(counters.get(storageKey), now(), limit, windowMs);
+      // Past two windows a counter holds nothing any more; the TTL only frees the memory sooner.
+      counters.set(storageKey, taken.state, { ttl: 2 * windowMs });
+      return summarize(taken, limit, windowMs);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import { outbox } from "../../db/schema/index.ts";
+import type { ApiResponse, TestApp } from "./app";
+
+export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+/** The `name=value` pairs of a response's Set-Cookie headers, as a Cookie request header. */
+export function cookieHeader(response: ApiResponse): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+let counter = 0;
+export function newAccount(prefix = "knitter") {
+  counter += 1;
+  return {
+    email: `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+    password: "granny-square-autumn-42",
+    name: "Ada Lovelace",
+  };
+}
+
+export async function registered(api: TestApp, account = newAccount()) {
+  const response = await api.request("/api/auth/register", json(account));
+  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
+  return { account, response, token: response.body.accessToken as string, cookie: cookieHeader(response) };
+}
+
+/** The mails queued for an address, newest last (the outbox is where every mail starts). */
+export async function mailsTo(api: TestApp, to: string): Promise<{ subject: string; text: string }[]> {
+  const rows = await api.database.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.kind, "email"))
+    .orderBy(outbox.createdAt);
+  return rows
+    .map((row) => row.payload as { to: string; subject: string; text: string })
+    .filter((mail) => mail.to === to);
+}
