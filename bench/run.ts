@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { scenarios } from "./scenarios";
+import { scenarios, type Target } from "./scenarios";
 import { startServer } from "./server";
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
@@ -11,25 +11,30 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 interface Measurement {
   name: string;
-  path: string;
+  request: string;
   requestsPerSecond: number;
+  meanMs: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
 }
 
-async function measure(url: string, name: string, path: string): Promise<Measurement> {
-  // Warm-up, so that JIT and caches are equal for the baseline and the scenario.
-  await autocannon({ url: `${url}${path}`, connections: CONNECTIONS, duration: 2 });
-  const result = await autocannon({
-    url: `${url}${path}`,
-    connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
-  });
+async function measure(url: string, name: string, target: Target, connections: number): Promise<Measurement> {
+  const options = {
+    url: `${url}${target.path}`,
+    method: target.method ?? "GET",
+    headers: target.headers,
+    body: target.body,
+    connections,
+  };
+  // Warm-up, so that JIT and caches are equal for the baseline and the targets.
+  await autocannon({ ...options, duration: 2 });
+  const result = await autocannon({ ...options, duration: DURATION_SECONDS });
   return {
     name,
-    path,
+    request: `${options.method} ${target.path}`,
     requestsPerSecond: Math.round(result.requests.average),
+    meanMs: Math.round(result.latency.average * 1000) / 1000,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
@@ -43,29 +48,40 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 
-const server = await startServer();
+// A load test from one client on 127.0.0.1 raises the limits that would otherwise answer 429.
+const server = await startServer({ RATE_LIMIT_PER_MINUTE: "100000000", RATE_LIMIT_SCALE: "100000000" });
 try {
   for (const scenario of chosen) {
-    const baseline = await measure(server.url, "baseline", scenario.baseline);
+    await scenario.prepare?.(server.url);
+    const connections = scenario.connections ?? CONNECTIONS;
+    const baseline = await measure(server.url, "baseline", scenario.baseline(), connections);
     const rows = [baseline];
-    for (const [name, path] of Object.entries(scenario.targets))
-      rows.push(await measure(server.url, name, path));
+    for (const [name, target] of Object.entries(scenario.targets())) {
+      rows.push(await measure(server.url, name, target, connections));
+    }
     console.log(
-      `\n${scenario.name}: ${scenario.description} (${CONNECTIONS} connections, ${DURATION_SECONDS} s each)`,
+      `\n${scenario.name}: ${scenario.description} (${connections} connections, ${DURATION_SECONDS} s each)`,
     );
     console.table(
       rows.map((row) => ({
         ...row,
         "req/s vs baseline": (row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2),
-        "p50 added (ms)": (row.p50Ms - baseline.p50Ms).toFixed(2),
+        "mean added (ms)": (row.meanMs - baseline.meanMs).toFixed(3),
       })),
     );
+    const reference = await scenario.reference?.();
+    if (reference) console.log(`${reference.label}: ${reference.perSecond}`);
     mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
     const file = join(import.meta.dirname, "results", `${scenario.name}.json`);
-    writeFileSync(
-      file,
-      `${JSON.stringify({ scenario: scenario.name, at: new Date().toISOString(), rows }, null, 2)}\n`,
-    );
+    const record = {
+      scenario: scenario.name,
+      at: new Date().toISOString(),
+      connections,
+      durationSeconds: DURATION_SECONDS,
+      rows,
+      reference,
+    };
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   }
 } finally {
   await server.stop();

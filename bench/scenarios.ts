@@ -1,19 +1,91 @@
+export interface Target {
+  path: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface Scenario {
   name: string;
   description: string;
-  /** The cheapest operation, measured in the same run; every target is reported against it. */
-  baseline: string;
-  targets: Record<string, string>;
+  /** Prepares what the targets need (an account, a token) on the running server. */
+  prepare?(url: string): Promise<void>;
+  /** The cheapest comparable operation, measured in the same run; every target is reported against it. */
+  baseline: () => Target;
+  targets: () => Record<string, Target>;
+  /** Latency is compared at one connection, so that queueing does not hide per-request cost. */
+  connections?: number;
+  /** A figure measured outside the server, printed beside the table (e.g. the raw hash rate). */
+  reference?(): Promise<{ label: string; perSecond: number }>;
+}
+
+const account = { email: "bench@joxicrochet.test", password: "bench-password-crochet", name: "Bench" };
+let accessToken = "";
+
+async function signUpOrIn(url: string): Promise<void> {
+  const post = (path: string, body: object) =>
+    fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  let response = await post("/api/auth/register", account);
+  if (response.status === 409) response = await post("/api/auth/login", account);
+  if (!response.ok) throw new Error(`bench account: ${response.status} ${await response.text()}`);
+  accessToken = ((await response.json()) as { accessToken: string }).accessToken;
 }
 
 export const scenarios: Scenario[] = [
   {
     name: "catalog-reads",
     description: "the category tree against the liveness probe",
-    baseline: "/health",
-    targets: {
-      "category tree": "/api/categories",
-      "top-level categories": "/api/categories?depth=1",
+    baseline: () => ({ path: "/health" }),
+    targets: () => ({
+      "category tree": { path: "/api/categories" },
+      "top-level categories": { path: "/api/categories?depth=1" },
+    }),
+  },
+  {
+    name: "auth-cost",
+    description: "a Bearer-protected read against public reads",
+    connections: 1,
+    prepare: signUpOrIn,
+    baseline: () => ({ path: "/health" }),
+    targets: () => ({
+      "public, rate-limited (categories depth=1)": { path: "/api/categories?depth=1" },
+      "GET /api/auth/me, no credentials (401)": { path: "/api/auth/me" },
+      "GET /api/auth/me, Bearer": {
+        path: "/api/auth/me",
+        headers: { authorization: `Bearer ${accessToken}` },
+      },
+    }),
+    reference: async () => {
+      const { verificationRate } = await import("./verify-rate");
+      return {
+        label: "access-token verifications/s in process (RS256, jose)",
+        perSecond: await verificationRate(3),
+      };
+    },
+  },
+  {
+    name: "logins",
+    description: "password sign-ins against the raw scrypt rate of this machine",
+    prepare: signUpOrIn,
+    baseline: () => ({ path: "/health" }),
+    targets: () => ({
+      "POST /api/auth/login": {
+        path: "/api/auth/login",
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: account.email, password: account.password }),
+      },
+    }),
+    reference: async () => {
+      const { scryptRate } = await import("./scrypt-rate");
+      return {
+        label: "raw scrypt verifications/s (Better-Auth's N=16384, r=16, p=1)",
+        perSecond: await scryptRate(5),
+      };
     },
   },
 ];

@@ -26,7 +26,10 @@ import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
 
 export interface AppDependencies {
-  config: Pick<Config, "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "trustedProxies">;
+  config: Pick<
+    Config,
+    "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "rateLimitScale" | "trustedProxies"
+  >;
   platform: Pick<Platform, "database" | "cache" | "redis" | "auth" | "rateLimiter">;
   logger: Logger;
   metrics: Metrics;
@@ -108,7 +111,9 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   // Authentication first, so that a per-user limit knows the user.
   mountOperations(app, handlers, (policy) => [
     authenticate(policy, authenticator),
-    ...(policy.rateLimit ? [operationRateLimit(policy, { limiter, trustedProxies: proxies })] : []),
+    ...(policy.rateLimit
+      ? [operationRateLimit(policy, { limiter, trustedProxies: proxies, scale: deps.config.rateLimitScale })]
+      : []),
   ]);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));

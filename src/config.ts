@@ -62,6 +62,7 @@ const EnvironmentSchema = z.object({
     .min(60)
     .default(30 * 24 * 3600),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_SCALE: z.coerce.number().int().min(1).default(1),
   REDIS_KEY_PREFIX: z.string().default("jc:"),
 });
 
@@ -90,6 +91,8 @@ export interface Config {
   authKeyRotationSeconds: number;
   /** The general limit per client IP; operations may declare stricter ones (`x-rate-limit`). */
   rateLimitPerMinute: number;
+  /** Multiplies every per-operation limit of the contract; 1 in production, raised by load tests. */
+  rateLimitScale: number;
   /** Prefix of every Redis key, so that several deployments (or test runs) can share a server. */
   redisKeyPrefix: string;
 }
@@ -136,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authSecret: e.AUTH_SECRET,
     authKeyRotationSeconds: e.AUTH_KEY_ROTATION_SECONDS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitScale: e.RATE_LIMIT_SCALE,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }

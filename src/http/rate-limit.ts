@@ -89,6 +89,8 @@ export interface OperationRateLimitOptions {
   trustedProxies: TrustedProxies | readonly string[];
   /** The signed-in user, for the `user` dimension; by default the `userId` context variable. */
   userOf?: (c: Context<AppEnv>) => string | undefined;
+  /** Multiplies the contract's limit (RATE_LIMIT_SCALE), so that a load test can raise it. */
+  scale?: number;
 }
 
 /**
@@ -106,6 +108,7 @@ export function operationRateLimit(
   const rule = policy.rateLimit;
   if (!rule) return async (_c, next) => next();
   const { limiter, trustedProxies } = options;
+  const limit = rule.limit * (options.scale ?? 1);
   const userOf = options.userOf ?? defaultUserOf;
   return async (c, next) => {
     const subjects: string[] = [];
@@ -120,9 +123,7 @@ export function operationRateLimit(
     }
     const state = stateOf(c);
     if (subjects.length > 0) {
-      const results = await Promise.all(
-        subjects.map((key) => limiter.hit(key, rule.limit, rule.windowSeconds)),
-      );
+      const results = await Promise.all(subjects.map((key) => limiter.hit(key, limit, rule.windowSeconds)));
       const combined = combine(results);
       state.applied.push({ name: policy.operationId, windowSeconds: rule.windowSeconds, ...combined });
       if (!combined.allowed) throw tooManyRequests(state);

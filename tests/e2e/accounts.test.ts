@@ -1,0 +1,68 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { demoAccounts } from "../../db/seed/accounts.ts";
+import { BUN, ROOT, startServer } from "./support/server";
+
+const run = promisify(execFile);
+
+async function signIn(url: string, email: string, password: string) {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  return { status: response.status, body: (await response.json()) as { accessToken?: string } };
+}
+
+async function listUsers(url: string, token: string | undefined) {
+  return fetch(`${url}/api/admin/users?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+}
+
+describe("accounts on a running server", () => {
+  it("seeds the demo admin and customer of the README on the embedded default", {
+    timeout: 120_000,
+  }, async () => {
+    const server = await startServer({ DATABASE_URL: undefined, REDIS_URL: undefined });
+    try {
+      const [admin, customer] = demoAccounts;
+      const asAdmin = await signIn(server.url, admin.email, admin.password);
+      expect(asAdmin.status).toBe(200);
+      expect((await listUsers(server.url, asAdmin.body.accessToken)).status).toBe(200);
+      const asCustomer = await signIn(server.url, customer.email, customer.password);
+      expect(asCustomer.status).toBe(200);
+      expect((await listUsers(server.url, asCustomer.body.accessToken)).status).toBe(403);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("admin:create creates an admin who can sign in, and promotes an existing account", {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "jc-admin-create-"));
+    const email = `staff-${Date.now()}@example.com`;
+    const env = { ...process.env, DATA_DIR: dataDir };
+    try {
+      const created = await run(BUN, ["src/cli/admin-create.ts", email, "Staff"], { cwd: ROOT, env });
+      const password = /one-time password: (\S+)/.exec(created.stdout)?.[1];
+      expect(password).toEqual(expect.any(String));
+      const again = await run(BUN, ["src/cli/admin-create.ts", email], { cwd: ROOT, env });
+      expect(again.stdout).toContain(`${email} is now an admin`);
+
+      const server = await startServer({ DATA_DIR: dataDir });
+      try {
+        const session = await signIn(server.url, email, password as string);
+        expect(session.status).toBe(200);
+        expect((await listUsers(server.url, session.body.accessToken)).status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
