@@ -296,7 +296,10 @@ export interface paths {
     put?: never;
     /**
      * Sign in with a mailed code
-     * @description Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops working.
+     * @description Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops
+     *     working. The code proves the address: if it was never verified, it is now, and a password
+     *     set before (perhaps by someone else who registered the address) is removed along with
+     *     the account's other sessions.
      */
     post: operations["signInWithCode"];
     delete?: never;
@@ -1749,10 +1752,11 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Off. */
+      /** @description Off. The session is renewed; cookie clients get the new cookie, Bearer-only clients sign in again. */
       204: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetSessionCookie"];
           [name: string]: unknown;
         };
         content?: never;

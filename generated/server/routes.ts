@@ -1755,7 +1755,7 @@ export const signInWithCode = createRoute({
   tags: ["auth"],
   summary: "Sign in with a mailed code",
   description:
-    "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops working.",
+    "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops\nworking. The code proves the address: if it was never verified, it is now, and a password\nset before (perhaps by someone else who registered the address) is removed along with\nthe account's other sessions.\n",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
   request: { body: { required: true, content: { "application/json": { schema: SignInCodeSchema } } } },
@@ -2235,11 +2235,20 @@ export const disableTwoFactor = createRoute({
   },
   responses: {
     204: {
-      description: "Off.",
+      description:
+        "Off. The session is renewed; cookie clients get the new cookie, Bearer-only clients sign in again.",
       headers: {
         "X-Request-Id": {
           description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
           schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+          schema: {
+            type: "string",
+            example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
+          },
         },
       },
     },

@@ -90,7 +90,10 @@ export function authHandlers(
       return c.json(value, 200, NO_STORE);
     },
     disableTwoFactor: async (c) => {
-      await security.disableTwoFactor(deps, callerOf(c), c.req.valid("json").password);
+      sendCookies(
+        c,
+        (await security.disableTwoFactor(deps, callerOf(c), c.req.valid("json").password)).cookies,
+      );
       return c.body(null, 204);
     },
     regenerateBackupCodes: async (c) =>

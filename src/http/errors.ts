@@ -6,7 +6,10 @@ import { DomainError, type DomainErrorCode } from "../domain/errors";
 import type { AppEnv } from "./env";
 import { HttpProblem, type ProblemInit, problemResponse } from "./problem";
 
-const DOMAIN_STATUS: Record<DomainErrorCode, { status: ContentfulStatusCode; title: string }> = {
+const DOMAIN_STATUS: Record<
+  DomainErrorCode,
+  { status: ContentfulStatusCode; title: string; headers?: Record<string, string> }
+> = {
   not_found: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
   invalid_state: { status: 409, title: "Invalid state" },
@@ -17,7 +20,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, { status: ContentfulStatusCode; tit
   code_expired: { status: 401, title: "Code expired" },
   invalid_token: { status: 401, title: "Invalid or expired token" },
   email_taken: { status: 409, title: "E-mail address taken" },
-  account_locked: { status: 429, title: "Too many failed attempts" },
+  // Better-Auth locks the second step for 15 minutes after 3 wrong codes.
+  account_locked: { status: 429, title: "Too many failed attempts", headers: { "Retry-After": "900" } },
   forbidden: { status: 403, title: "Forbidden" },
   invalid_cursor: { status: 400, title: "Invalid cursor" },
 };

@@ -7,7 +7,7 @@ import type { Config } from "../config";
 import { type DatabaseHandle, openDatabase } from "./db";
 import { migrateDatabase } from "./db-migrate";
 import type { Logger } from "./logger";
-import { connectRedis } from "./redis";
+import { connectRedis, redisReady } from "./redis";
 import { type ServiceConfig, type Services, startServices } from "./services";
 
 export interface Platform extends Omit<Services, "close"> {
@@ -39,6 +39,9 @@ export async function openPlatform(
         onError: (error) => logger.warn({ err: error.message }, "redis unavailable; falling back"),
       })
     : undefined;
+  // Counters and sessions should start in Redis rather than in their fallbacks, if it answers soon.
+  if (redis && !(await redisReady(redis)))
+    logger.warn("redis not ready at start; fallbacks in use until it is");
   const services = startServices(config, database, redis, logger);
   if (config.seedOnStart && database.kind === "pglite" && config.env !== "production") {
     await seedDemoAccounts(database.db, services.auth.auth, (message) => logger.info(`seed: ${message}`));

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Redis } from "ioredis";
 
 export interface RedisOptions {
@@ -24,4 +25,15 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
   client.on("error", (error) => options.onError?.(error));
   client.connect().catch((error: Error) => options.onError?.(error));
   return client;
+}
+
+/** Resolves once the connection is ready, or after `timeoutMs` (Redis is never required). */
+export async function redisReady(client: Redis, timeoutMs = 2_000): Promise<boolean> {
+  if (client.status === "ready") return true;
+  try {
+    await once(client, "ready", { signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Redis } from "ioredis";
 import { seedCatalog } from "../../db/seed/index.ts";
 import { type AppDependencies, buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -12,7 +13,7 @@ import { loadApiReferenceAssets } from "../../src/platform/api-reference";
 import type { CacheStore } from "../../src/platform/cache";
 import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
-import { connectRedis } from "../../src/platform/redis";
+import { connectRedis, redisReady } from "../../src/platform/redis";
 import { type Services, startServices } from "../../src/platform/services";
 import { assertMatchesContract, contract } from "./contract";
 import { createTestDatabase, type TestDatabase } from "./database";
@@ -45,6 +46,11 @@ export interface TestAppOptions {
   seed?: boolean;
   env?: Record<string, string>;
   cache?: CacheStore;
+  /**
+   * The Redis client to use instead of one for REDIS_URL (say, one pointed at a dead port or
+   * through a proxy the test breaks); `null` for none. The test disconnects it itself.
+   */
+  redis?: Redis | null;
 }
 
 /**
@@ -61,9 +67,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     AUTH_SECRET: randomBytes(32).toString("hex"),
     ...options.env,
   });
-  const redis = process.env.REDIS_URL
-    ? connectRedis(process.env.REDIS_URL, { keyPrefix: `test:${randomUUID()}:` })
-    : undefined;
+  const ownRedis = options.redis === undefined;
+  const redis = !ownRedis
+    ? (options.redis ?? undefined)
+    : process.env.REDIS_URL
+      ? connectRedis(process.env.REDIS_URL, { keyPrefix: `test:${randomUUID()}:` })
+      : undefined;
+  // As the server does: counters and sessions start in Redis, not in their fallbacks.
+  if (redis && options.redis === undefined) await redisReady(redis);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -71,7 +82,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
-  const logger = createLogger("info", sink);
+  const logger = createLogger("debug", sink);
   const services = startServices(config, database, redis, logger);
   const cache = options.cache ?? services.cache;
   const deps: AppDependencies = {
@@ -92,7 +103,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     async request(path, init, from) {
       const address = from?.ip ?? `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
-      const response = await app.request(path, init, { requestIP: () => ({ address, family: "IPv4", port: 50000 }) });
+      const response = await app.request(path, init, {
+        requestIP: () => ({ address, family: "IPv4", port: 50000 }),
+      });
       const text = await response.text();
       assertMatchesContract(init?.method ?? "GET", path, response, text);
       const isJson = (response.headers.get("content-type") ?? "").includes("json");
@@ -106,7 +119,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await cache.close();
       await services.close();
-      redis?.disconnect();
+      if (ownRedis) redis?.disconnect();
       await database.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     },

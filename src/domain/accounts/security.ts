@@ -10,7 +10,14 @@ import type {
 } from "../../../generated/server";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
-import { type AccountsDeps, type Caller, findUser, sessionHeaders, toUser } from "./sessions";
+import {
+  type AccountsDeps,
+  type Caller,
+  findUser,
+  sessionHeaders,
+  toUser,
+  type WithCookies,
+} from "./sessions";
 
 export async function sendVerificationEmail(deps: AccountsDeps, caller: Caller): Promise<void> {
   const user = await findUser(deps, caller.userId);
@@ -49,16 +56,19 @@ export async function changePassword(
   input: PasswordChange,
 ): Promise<void> {
   const headers = await sessionHeaders(deps, caller);
+  // Not Better-Auth's `revokeOtherSessions: true`: that ends every session, the caller's too, and
+  // opens a new one whose cookie a Bearer caller never gets.
   await translated(() =>
     deps.auth.api.changePassword({
       body: {
         currentPassword: input.currentPassword,
         newPassword: input.newPassword,
-        revokeOtherSessions: true,
+        revokeOtherSessions: false,
       },
       headers,
     }),
   );
+  await translated(() => deps.auth.api.revokeOtherSessions({ headers }));
 }
 
 export async function enableTwoFactor(
@@ -72,9 +82,20 @@ export async function enableTwoFactor(
   return { totpUri: setup.totpURI, backupCodes: setup.backupCodes };
 }
 
-export async function disableTwoFactor(deps: AccountsDeps, caller: Caller, password: string): Promise<void> {
+/**
+ * Better-Auth renews the session on this change (the caller's ends, another opens): the new
+ * session's cookie goes back to the caller. A Bearer-only caller has to sign in again.
+ */
+export async function disableTwoFactor(
+  deps: AccountsDeps,
+  caller: Caller,
+  password: string,
+): Promise<WithCookies<null>> {
   const headers = await sessionHeaders(deps, caller);
-  await translated(() => deps.auth.api.disableTwoFactor({ body: { password }, headers }));
+  const result = await translated(() =>
+    deps.auth.api.disableTwoFactor({ body: { password }, headers, returnHeaders: true }),
+  );
+  return { value: null, cookies: result.headers.getSetCookie() };
 }
 
 export async function regenerateBackupCodes(

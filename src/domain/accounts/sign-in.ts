@@ -83,8 +83,23 @@ export async function verifyTwoFactor(
       returnHeaders: true,
     }),
   );
-  const { token, user } = result.response;
-  return { value: await signedIn(deps, token, user), cookies: cookiesOf(result.headers) };
+  const cookies = cookiesOf(result.headers);
+  // Confirming the setup renews the caller's session: Better-Auth deletes it and opens another,
+  // yet answers with the deleted one. The answer is about the new session.
+  const renewed = caller ? await sessionOpenedBy(deps, cookies) : undefined;
+  const { token, user } = renewed ?? result.response;
+  return { value: await signedIn(deps, token, user), cookies };
+}
+
+/** The session that `Set-Cookie` headers open, if they open one. */
+async function sessionOpenedBy(deps: AccountsDeps, cookies: string[]) {
+  const cookie = cookies
+    .map((setCookie) => setCookie.split(";")[0] ?? "")
+    .filter((pair) => /^[^=]+=./.test(pair))
+    .join("; ");
+  if (!cookie) return undefined;
+  const found = await deps.auth.api.getSession({ headers: new Headers({ cookie }) });
+  return found ? { token: found.session.token, user: found.user } : undefined;
 }
 
 export async function verifyBackupCode(

@@ -52,7 +52,17 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
     secureCookies: setup.secureCookies,
     keyRotationSeconds: setup.keyRotationSeconds,
     secondaryStorage,
-    onSessionDeleted: (sessionId) => revocations.revoke(sessionId, REVOCATION_SECONDS),
+    // Its failed sign-ins are routine (wrong passwords): noted, not raised as errors.
+    log: (level, message) =>
+      setup.logger[level === "error" ? "warn" : "debug"]({ component: "better-auth" }, message),
+    onSessionDeleted: async (session) => {
+      // Better-Auth drops the cached copy only of the sessions it can list from Redis, which it
+      // cannot while Redis is down (a password reset then): this drops it (or retries) for every one.
+      await Promise.all([
+        revocations.revoke(session.id, REVOCATION_SECONDS),
+        secondaryStorage?.delete(session.token),
+      ]);
+    },
     mail: {
       verifyEmail: (to, token) => queue(mails.verifyEmail(to, token)),
       resetPassword: (to, token) => queue(mails.resetPassword(to, token)),

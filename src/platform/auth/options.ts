@@ -19,8 +19,10 @@ export interface AuthSettings {
   keyRotationSeconds: number;
   mail: AuthMail;
   secondaryStorage?: SecondaryStorage;
+  /** Better-Auth's own messages, into the app's logger rather than the console. */
+  log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
   /** Called for every session deleted (sign-out, password change or reset, admin revocation). */
-  onSessionDeleted(sessionId: string): Promise<void>;
+  onSessionDeleted(session: { id: string; token: string }): Promise<void>;
 }
 
 /** Better-Auth's user and session permissions, granted as staff (`admin`) or shopper (`customer`). */
@@ -42,6 +44,9 @@ export function authOptions(settings: AuthSettings) {
     // Rate limiting is the API's own (driven by the contract), in front of every operation.
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
+    logger: settings.log
+      ? { level: "debug", log: (level, message) => settings.log?.(level, message) }
+      : undefined,
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 10,
@@ -68,7 +73,10 @@ export function authOptions(settings: AuthSettings) {
     databaseHooks: {
       session: {
         // The access tokens of a deleted session must stop working before they expire.
-        delete: { after: async (session: { id: string }) => settings.onSessionDeleted(session.id) },
+        delete: {
+          after: async (session: { id: string; token: string }) =>
+            settings.onSessionDeleted({ id: session.id, token: session.token }),
+        },
       },
     },
     user: {

@@ -10,8 +10,8 @@ const DATABASE_ONLY = /^verification:/;
 /**
  * Redis in front of PostgreSQL for sessions. A Redis error or timeout is a cache miss, so the
  * session is read from PostgreSQL. A delete that fails (a revocation while Redis is down) is
- * retried until it succeeds, and nothing stays cached for long, so a revoked session cannot come
- * back from the cache when Redis does.
+ * retried until it succeeds, and until then the key is not read from Redis, so a revoked session
+ * cannot come back from the cache when Redis does. Nothing stays cached for long either.
  */
 export function redisSecondaryStorage(
   redis: Redis,
@@ -34,7 +34,7 @@ export function redisSecondaryStorage(
 
   return {
     async get(key) {
-      if (DATABASE_ONLY.test(key)) return null;
+      if (DATABASE_ONLY.test(key) || pendingDeletes.has(key)) return null;
       try {
         return await redis.get(key);
       } catch (error) {
@@ -43,7 +43,7 @@ export function redisSecondaryStorage(
       }
     },
     async getAndDelete(key) {
-      if (DATABASE_ONLY.test(key)) return null;
+      if (DATABASE_ONLY.test(key) || pendingDeletes.has(key)) return null;
       try {
         return await redis.getdel(key);
       } catch (error) {
