@@ -72,9 +72,11 @@ try {
     const reference = await scenario.reference?.();
     if (reference) console.log(`${reference.label}: ${reference.perSecond}`);
     mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
-    const file = join(import.meta.dirname, "results", `${scenario.name}.json`);
+    const runtime = process.env.DATABASE_URL ? "services" : "embedded";
+    const file = join(import.meta.dirname, "results", `${scenario.name}.${runtime}.json`);
     const record = {
       scenario: scenario.name,
+      runtime,
       at: new Date().toISOString(),
       connections,
       durationSeconds: DURATION_SECONDS,

@@ -30,7 +30,9 @@ async function signUpOrIn(url: string): Promise<void> {
       body: JSON.stringify(body),
     });
   let response = await post("/api/auth/register", account);
-  if (response.status === 409) response = await post("/api/auth/login", account);
+  if (response.status === 409) {
+    response = await post("/api/auth/login", { email: account.email, password: account.password });
+  }
   if (!response.ok) throw new Error(`bench account: ${response.status} ${await response.text()}`);
   accessToken = ((await response.json()) as { accessToken: string }).accessToken;
 }

@@ -87,3 +87,17 @@ describe("registration, sign-in and sessions", () => {
     expect(cookieHeader(response)).toBe("");
   });
 });
+
+describe("the session cookie in production", () => {
+  it("is Secure, and keeps its name", async () => {
+    const api = await createTestApp({ seed: false, env: { NODE_ENV: "production" } });
+    try {
+      const { response } = await registered(api);
+      const cookie = response.headers.getSetCookie().find((c) => c.startsWith("joxicrochet-session="));
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/HttpOnly/i);
+    } finally {
+      await api.close();
+    }
+  });
+});
