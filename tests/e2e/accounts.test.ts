@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { demoAccounts } from "../../db/seed/accounts.ts";
-import { BUN, ROOT, startServer } from "./support/server";
+import { BUN, E2E_AUTH_SECRET, ROOT, startServer } from "./support/server";
 
 const run = promisify(execFile);
 
@@ -45,7 +45,7 @@ describe("accounts on a running server", () => {
   }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "jc-admin-create-"));
     const email = `staff-${Date.now()}@example.com`;
-    const env = { ...process.env, DATA_DIR: dataDir };
+    const env = { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: E2E_AUTH_SECRET };
     try {
       const created = await run(BUN, ["src/cli/admin-create.ts", email, "Staff"], { cwd: ROOT, env });
       const password = /one-time password: (\S+)/.exec(created.stdout)?.[1];

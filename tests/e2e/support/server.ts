@@ -46,6 +46,12 @@ export interface ExitedRun {
  * e2e suite also runs against real PostgreSQL/Redis in CI), then `overrides`. The rest of the
  * test runner's environment (NODE_ENV=test, VITEST_*, a stray PORT...) is not passed on.
  */
+/**
+ * One secret for every server the suite starts: on a shared PostgreSQL database (DATABASE_URL)
+ * the token signing keys one run stores, encrypted with the secret, must open in the next.
+ */
+export const E2E_AUTH_SECRET = "e2e-only-secret-of-the-joxicrochet-test-suite";
+
 function childEnv(overrides: ServerEnv): Record<string, string> {
   const env: ServerEnv = {
     PATH: process.env.PATH,
@@ -56,6 +62,7 @@ function childEnv(overrides: ServerEnv): Record<string, string> {
     REDIS_URL: process.env.REDIS_URL,
     PORT: "0",
     LOG_LEVEL: "info",
+    AUTH_SECRET: E2E_AUTH_SECRET,
     ...overrides,
   };
   return Object.fromEntries(
