@@ -10,6 +10,12 @@ import { HttpProblem } from "./problem";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="joxicrochet"' };
 
+interface Identified {
+  caller?: Caller;
+  /** The cookie of a session this request extended. */
+  renewedCookies: string[];
+}
+
 /**
  * Authentication and roles for one operation, as its contract declares them: a Bearer access
  * token or the session cookie, where the operation accepts it; 401 without valid credentials when
@@ -22,7 +28,7 @@ export function authenticate(
   const bearerAllowed = policy.auth.schemes.includes("bearerAuth");
   const cookieAllowed = policy.auth.schemes.includes("sessionCookie");
   return async (c, next) => {
-    const caller = await identify(c, bearerAllowed, cookieAllowed, authenticator);
+    const { caller, renewedCookies } = await identify(c, bearerAllowed, cookieAllowed, authenticator);
     if (!caller && policy.auth.required) {
       throw new HttpProblem({
         status: 401,
@@ -45,6 +51,12 @@ export function authenticate(
       c.set("userId", caller.userId);
     }
     await next();
+    // The browser's cookie must live as long as the session now does, unless the operation
+    // itself set or cleared it (sign-out, a renewed session).
+    const setByOperation = c.res.headers
+      .getSetCookie()
+      .some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
+    if (!setByOperation) for (const cookie of renewedCookies) c.res.headers.append("Set-Cookie", cookie);
   };
 }
 
@@ -53,21 +65,27 @@ async function identify(
   bearerAllowed: boolean,
   cookieAllowed: boolean,
   authenticator: Authenticator,
-): Promise<Caller | undefined> {
+): Promise<Identified> {
   const authorization = c.req.header("authorization");
   if (bearerAllowed && authorization) {
     const [scheme, token] = authorization.split(" ");
     if (scheme?.toLowerCase() !== "bearer" || !token) throw invalidToken("Use the Bearer scheme");
     try {
-      return await authenticator.fromBearer(token);
+      return { caller: await authenticator.fromBearer(token), renewedCookies: [] };
     } catch (error) {
       if (error instanceof InvalidAccessToken)
         throw invalidToken("The access token is invalid, expired or revoked");
       throw error;
     }
   }
-  if (cookieAllowed && getCookie(c, SESSION_COOKIE)) return authenticator.fromCookie(c.req.raw.headers);
-  return undefined;
+  if (cookieAllowed && getCookie(c, SESSION_COOKIE)) {
+    const found = await authenticator.fromCookie(c.req.raw.headers);
+    if (found) {
+      const { renewedCookies, ...caller } = found;
+      return { caller, renewedCookies };
+    }
+  }
+  return { renewedCookies: [] };
 }
 
 function invalidToken(detail: string): HttpProblem {

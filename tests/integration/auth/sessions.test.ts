@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, cookieHeader, json, newAccount, registered } from "../../support/auth";
 
@@ -98,6 +98,28 @@ describe("the session cookie in production", () => {
       expect(cookie).toMatch(/HttpOnly/i);
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe("a session in use", () => {
+  it("is extended, and the browser gets the cookie for the longer life", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const api = await createTestApp({ seed: false });
+    try {
+      const { cookie } = await registered(api);
+      const fresh = await api.request("/api/auth/me", { headers: { cookie } });
+      expect(fresh.headers.getSetCookie()).toEqual([]);
+
+      // Better-Auth extends a session used more than a day after it was last extended.
+      vi.setSystemTime(Date.now() + 2 * 24 * 3600 * 1000);
+      const later = await api.request("/api/auth/me", { headers: { cookie } });
+      expect(later.status).toBe(200);
+      const renewed = later.headers.getSetCookie().find((c) => c.startsWith("joxicrochet-session="));
+      expect(renewed).toMatch(/Max-Age=604800/);
+    } finally {
+      await api.close();
+      vi.useRealTimers();
     }
   });
 });
