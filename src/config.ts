@@ -76,7 +76,8 @@ export interface Config {
   database: { url: string } | { dataDir: string };
   redisUrl: string | undefined;
   dataDir: string;
-  publicUrl: string | undefined;
+  /** PUBLIC_URL, or the address the server listens on: the token issuer and the base of links in mail. */
+  publicUrl: string;
   corsOrigins: string[];
   trustedProxies: string[];
   bodyLimitBytes: number;
@@ -128,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: join(e.DATA_DIR, "pglite") },
     redisUrl: e.REDIS_URL,
     dataDir: e.DATA_DIR,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`,
     corsOrigins: e.CORS_ORIGINS,
     trustedProxies: e.TRUSTED_PROXIES,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

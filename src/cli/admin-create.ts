@@ -31,7 +31,7 @@ try {
   } else {
     const auth = createAuth(database.db, {
       secret: authSecret(config.authSecret, config.dataDir),
-      baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      baseUrl: config.publicUrl,
       secureCookies: false,
       keyRotationSeconds: config.authKeyRotationSeconds,
       onSessionDeleted: async () => {},

@@ -12,15 +12,7 @@ import { openRateLimiter, type RateLimiter } from "./rate-limit";
 
 export type ServiceConfig = Pick<
   Config,
-  | "env"
-  | "host"
-  | "port"
-  | "publicUrl"
-  | "dataDir"
-  | "smtpUrl"
-  | "mailFrom"
-  | "authSecret"
-  | "authKeyRotationSeconds"
+  "env" | "publicUrl" | "dataDir" | "smtpUrl" | "mailFrom" | "authSecret" | "authKeyRotationSeconds"
 >;
 
 export interface Services {
@@ -50,7 +42,7 @@ export function startServices(
     redis,
     logger,
     secret: authSecret(config.authSecret, config.dataDir),
-    baseUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+    baseUrl: config.publicUrl,
     secureCookies: config.env === "production",
     keyRotationSeconds: config.authKeyRotationSeconds,
     mailQueued: () => outbox.wake(),

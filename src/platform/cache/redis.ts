@@ -1,5 +1,5 @@
-import { once } from "node:events";
 import type { Redis } from "ioredis";
+import { redisReady } from "../redis";
 import type { CacheStore } from "./store";
 
 /** The cache on a shared Redis connection; closing the store leaves the connection to its owner. */
@@ -17,7 +17,7 @@ export function createRedisStore(client: Redis): CacheStore {
     },
     async ping() {
       // Right after start the connection may still be opening; give it the connect timeout.
-      if (client.status !== "ready") await once(client, "ready", { signal: AbortSignal.timeout(1_000) });
+      if (!(await redisReady(client, 1_000))) throw new Error("redis is not connected");
       await client.ping();
     },
     async close() {},
