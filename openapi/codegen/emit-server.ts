@@ -172,7 +172,8 @@ function emitRequest(
       const pointer = `${operation.pointer}/requestBody/content/${seg(mediaType)}`;
       if (!media.schema) throw new CodegenError(pointer, "a request body needs a schema");
       if (/json/i.test(mediaType)) assertStrictBody(components, media.schema, `${pointer}/schema`, pointer);
-      return `${JSON.stringify(mediaType)}: { ${mediaEntries(emitter, media, pointer, "json")} }`;
+      const mode = /^multipart\/form-data$/i.test(mediaType) ? "form" : bodyMode(mediaType);
+      return `${JSON.stringify(mediaType)}: { ${mediaEntries(emitter, media, pointer, mode)} }`;
     });
     const description = body.description ? `description: ${JSON.stringify(body.description)}, ` : "";
     parts.push(
@@ -226,12 +227,18 @@ function emitResponse(
     const content = Object.entries(response.content).map(([mediaType, media]) => {
       if (!media.schema)
         throw new CodegenError(`${pointer}/content/${seg(mediaType)}`, "a response body needs a schema");
-      return `${JSON.stringify(mediaType)}: { ${mediaEntries(emitter, media, `${pointer}/content/${seg(mediaType)}`, "json")} }`;
+      const at = `${pointer}/content/${seg(mediaType)}`;
+      return `${JSON.stringify(mediaType)}: { ${mediaEntries(emitter, media, at, bodyMode(mediaType))} }`;
     });
     fields.push(`content: { ${content.join(", ")} }`);
   }
   const key = /^\d+$/.test(status) ? status : JSON.stringify(status);
   return `${key}: { ${fields.join(", ")} }`;
+}
+
+/** JSON bodies are validated as JSON; other bodies (text, scripts, images) are only described. */
+function bodyMode(mediaType: string): SchemaMode {
+  return /json/i.test(mediaType) ? "json" : "raw";
 }
 
 function mediaEntries(

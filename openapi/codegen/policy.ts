@@ -3,9 +3,11 @@ import { CodegenError } from "./errors";
 import { type Operation, toHonoPath } from "./operations";
 import type { OperationPolicy } from "./runtime/policy-type";
 
+// A tag names what a response shows (`products`), or one thing by a path parameter (`product:{id}`).
+const Tag = z.string().regex(/^[a-z][a-z0-9_-]*(:\{[a-zA-Z]+\})?$/);
 const CachePolicy = z.strictObject({
   ttl: z.int().min(1).max(86_400),
-  tags: z.array(z.string().regex(/^[a-z][a-z0-9_-]*(:\{[a-zA-Z]+\})?$/)).min(1),
+  tags: z.array(Tag).min(1),
 });
 const RateLimitPolicy = z.union([
   z.strictObject({
@@ -17,9 +19,14 @@ const RateLimitPolicy = z.union([
   z.literal(false),
 ]);
 const Roles = z.array(z.enum(["customer", "admin"])).min(1);
-const Invalidates = z.array(z.string().min(1)).min(1);
+const Invalidates = z.array(Tag).min(1);
+// Bytes; an operation that takes large bodies (photo uploads) raises the app-wide limit.
+const BodyLimit = z
+  .int()
+  .min(1)
+  .max(100 * 1024 * 1024);
 
-const KNOWN_EXTENSIONS = new Set(["x-cache", "x-rate-limit", "x-roles", "x-invalidates"]);
+const KNOWN_EXTENSIONS = new Set(["x-cache", "x-rate-limit", "x-roles", "x-invalidates", "x-body-limit"]);
 
 export function policyOf(operation: Operation): OperationPolicy {
   for (const key of Object.keys(operation.extensions)) {
@@ -32,6 +39,16 @@ export function policyOf(operation: Operation): OperationPolicy {
   const rateLimit = read(operation, "x-rate-limit", RateLimitPolicy);
   if (cache && operation.method !== "get")
     throw new CodegenError(operation.pointer, "x-cache is for GET operations");
+  const invalidates = read(operation, "x-invalidates", Invalidates) ?? [];
+  for (const [key, tags] of [
+    ["x-cache", cache?.tags ?? []],
+    ["x-invalidates", invalidates],
+  ] as const) {
+    for (const tag of tags) assertTagParameter(operation, key, tag);
+  }
+  const bodyLimit = read(operation, "x-body-limit", BodyLimit);
+  if (bodyLimit !== undefined && !operation.requestBody)
+    throw new CodegenError(`${operation.pointer}/x-body-limit`, "x-body-limit needs a request body");
   return {
     operationId: operation.operationId,
     method: operation.method.toUpperCase(),
@@ -45,16 +62,28 @@ export function policyOf(operation: Operation): OperationPolicy {
     },
     roles: [...new Set([...declaredRoles, ...scopes])].sort(),
     cache: cache ?? null,
-    invalidates: read(operation, "x-invalidates", Invalidates) ?? [],
+    invalidates,
     rateLimit: rateLimit || null,
     generalRateLimit: rateLimit !== false,
     body: operation.requestBody
       ? {
           required: operation.requestBody.required ?? false,
           mediaTypes: Object.keys(operation.requestBody.content),
+          maxBytes: bodyLimit ?? null,
         }
       : null,
   };
+}
+
+/** `product:{id}` is filled from the request's path, so `{id}` must be one of its parameters. */
+function assertTagParameter(operation: Operation, key: string, tag: string): void {
+  const name = /\{([a-zA-Z]+)\}/.exec(tag)?.[1];
+  if (name && !operation.parameters.some((p) => p.in === "path" && p.name === name)) {
+    throw new CodegenError(
+      `${operation.pointer}/${key}`,
+      `tag '${tag}' names '${name}', which is not a path parameter`,
+    );
+  }
 }
 
 function read<T>(operation: Operation, key: string, schema: z.ZodType<T>): T | undefined {

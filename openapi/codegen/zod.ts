@@ -7,7 +7,10 @@ type Schema = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject;
  * Where a schema sits decides how its values arrive: JSON keeps types, while query, path and
  * header values are strings that must be coerced as the contract says.
  */
-export type SchemaMode = "json" | "string-encoded";
+export type SchemaMode = "json" | "string-encoded" | "form" | "form-field" | "raw";
+// "form" is a multipart/form-data body: an object whose fields ("form-field") arrive as strings,
+// coerced as in a query, or as uploaded files (`format: binary`). "raw" is a body that is not
+// JSON (an image, a script), described for the document only.
 
 const SUPPORTED_KEYWORDS = new Set([
   "$ref",
@@ -128,7 +131,7 @@ export class ZodEmitter {
     if (schema.oneOf) return this.oneOf(schema, pointer);
     switch (schema.type) {
       case "string":
-        return this.string(schema, pointer);
+        return this.string(schema, pointer, mode);
       case "integer":
       case "number":
         return coerceIn(mode, "numberFromString", this.number(schema, pointer));
@@ -137,7 +140,7 @@ export class ZodEmitter {
       case "array":
         return this.array(schema, pointer, mode);
       case "object":
-        return this.object(schema, pointer);
+        return this.object(schema, pointer, mode);
       case undefined:
         if (
           Object.keys(schema).every((key) => key === "description" || key === "example" || key === "title")
@@ -152,7 +155,8 @@ export class ZodEmitter {
     }
   }
 
-  private string(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+  private string(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+    if (schema.format === "binary") return binary(schema, pointer, mode);
     if (schema.enum) {
       if (!schema.enum.every((value) => typeof value === "string")) {
         throw new CodegenError(pointer, "a string enum must list strings only");
@@ -237,7 +241,14 @@ export class ZodEmitter {
     return coerceIn(mode, "arrayFromString", code);
   }
 
-  private object(schema: OpenAPIV3.SchemaObject, pointer: string): string {
+  private object(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+    if (mode === "string-encoded" || mode === "form-field") {
+      throw new CodegenError(
+        pointer,
+        "an object cannot arrive as a string (query, path, header or form field)",
+      );
+    }
+    const propertyMode: SchemaMode = mode === "form" ? "form-field" : "json";
     const required = new Set(schema.required ?? []);
     const properties = Object.entries(schema.properties ?? {});
     for (const name of required) {
@@ -245,7 +256,7 @@ export class ZodEmitter {
         throw new CodegenError(pointer, `required property '${name}' is not declared`);
     }
     const members = properties.map(([name, property]) =>
-      this.property(name, property, required.has(name), pointer),
+      this.property(name, property, required.has(name), pointer, propertyMode),
     );
     const shape = `{ ${members.join(", ")} }`;
     const extra = schema.additionalProperties;
@@ -257,10 +268,16 @@ export class ZodEmitter {
       : `z.object(${shape}).catchall(${value})`;
   }
 
-  private property(name: string, schema: Schema, required: boolean, objectPointer: string): string {
+  private property(
+    name: string,
+    schema: Schema,
+    required: boolean,
+    objectPointer: string,
+    mode: SchemaMode = "json",
+  ): string {
     const pointer = `${objectPointer}/properties/${seg(name)}`;
     const key = JSON.stringify(name);
-    const value = withPresence(this.expression(schema, pointer, "json"), schema, required, pointer);
+    const value = withPresence(this.expression(schema, pointer, mode), schema, required, pointer);
     // A reference to a component defined later (or to itself) is read lazily, which is how zod 4 recurses.
     if (this.referencesForward(schema)) return `get ${key}() { return ${value}; }`;
     return `${key}: ${value}`;
@@ -468,7 +485,22 @@ export function withPresence(expression: string, schema: Schema, required: boole
 }
 
 function coerceIn(mode: SchemaMode, coercion: string, expression: string): string {
-  return mode === "string-encoded" ? `z.preprocess(${coercion}, ${expression})` : expression;
+  const fromString = mode === "string-encoded" || mode === "form-field";
+  return fromString ? `z.preprocess(${coercion}, ${expression})` : expression;
+}
+
+/** A file in a form, or the bytes of a non-JSON body; never a JSON value. */
+function binary(schema: OpenAPIV3.SchemaObject, pointer: string, mode: SchemaMode): string {
+  if (schema.pattern !== undefined || schema.minLength !== undefined || schema.maxLength !== undefined) {
+    throw new CodegenError(
+      pointer,
+      "a binary string takes no pattern or length; limit its size in the operation",
+    );
+  }
+  const asBinary = '.openapi({ type: "string", format: "binary" })';
+  if (mode === "form-field") return `z.instanceof(File, { message: "Expected a file" })${asBinary}`;
+  if (mode === "raw") return `z.string()${asBinary}`;
+  throw new CodegenError(pointer, "format 'binary' is for multipart form fields and non-JSON bodies only");
 }
 
 function withMeta(expression: string, schema: OpenAPIV3.SchemaObject): string {

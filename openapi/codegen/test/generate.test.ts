@@ -102,7 +102,7 @@ describe("generated output", () => {
         roles: ["admin", "patterns:write"],
         invalidates: ["patterns"],
         rateLimit: { limit: 10, windowSeconds: 60, by: ["user"] },
-        body: { required: true, mediaTypes: ["application/json"] },
+        body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
       },
       getPattern: {
         ...none,
@@ -121,7 +121,7 @@ describe("generated output", () => {
         honoPath: "/patterns/:patternId/items",
         auth: { required: true, schemes: ["bearerAuth"] },
         roles: [],
-        body: { required: true, mediaTypes: ["application/json"] },
+        body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
       },
       getShowcase: {
         ...none,
