@@ -246,13 +246,17 @@ function parameterTarget(
     Object.fromEntries(parameters.map((p) => [p.name, mutations.values.valid(schemaOf(p))])),
     { requiredKeys: parameters.filter(required).map((p) => p.name) },
   );
-  const oneChanged = fc
-    .tuple(valid, fc.constantFrom(...parameters))
-    .chain(([values, parameter]) =>
-      fc
-        .oneof(mutations.mutated(schemaOf(parameter)), fc.constant(undefined))
-        .map((changed) => ({ ...values, [parameter.name]: changed })),
-    );
+  // Built once per parameter: building an arbitrary (a pattern's generator above all) inside
+  // `chain` would rebuild it for every sample, which made slug parameters take minutes.
+  const changes = new Map(
+    parameters.map((p) => [p, fc.oneof(mutations.mutated(schemaOf(p)), fc.constant(undefined))] as const),
+  );
+  const oneChanged = fc.tuple(valid, fc.constantFrom(...parameters)).chain(([values, parameter]) =>
+    (changes.get(parameter) ?? fc.constant(undefined)).map((changed) => ({
+      ...values,
+      [parameter.name]: changed,
+    })),
+  );
   const oneRaw = fc
     .tuple(valid.map(encoded), fc.constantFrom(...parameters), texts)
     .map(([wire, parameter, text]) => ({ ...wire, [parameter.name]: text }));
