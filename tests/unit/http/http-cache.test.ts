@@ -1,0 +1,266 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { describe, expect, it } from "vitest";
+import type { OperationPolicy } from "../../../generated/server";
+import type { AppEnv } from "../../../src/http/env";
+import { bodyEtag, ifMatchSatisfied, ifNoneMatchSatisfied, parseEntityTagList } from "../../../src/http/etag";
+import { httpCache, STALE_WHILE_REVALIDATE_SECONDS } from "../../../src/http/http-cache";
+
+const policy: OperationPolicy = {
+  operationId: "listThings",
+  method: "GET",
+  path: "/things",
+  honoPath: "/things",
+  tags: ["Things"],
+  auth: { required: false, schemes: [] },
+  roles: [],
+  cache: { ttl: 60, tags: ["things"] },
+  invalidates: [],
+  rateLimit: null,
+  generalRateLimit: true,
+  body: null,
+};
+
+const CACHE_CONTROL = `public, max-age=60, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`;
+const OWN_ETAG = '"42-3"';
+
+function fixtureApp() {
+  const state = { things: [{ id: 1, name: "Granny square blanket" }] };
+  const cache = httpCache(policy);
+  if (!cache) throw new Error("a cacheable policy must give a middleware");
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.onError((error, c) =>
+    error instanceof HTTPException ? error.getResponse() : c.json({ title: "boom" }, 500),
+  );
+  app.get("/things", cache, (c) => c.json({ data: state.things, nextCursor: null }));
+  app.get("/products/42", cache, (c) => c.json({ id: 42, version: 3 }, 200, { ETag: OWN_ETAG }));
+  app.get("/sized", cache, (c) => {
+    const body = JSON.stringify({ id: 9 });
+    return c.body(body, 200, {
+      "Content-Type": "application/json",
+      "Content-Length": String(body.length),
+      "Content-Language": "en",
+    });
+  });
+  app.get("/private", cache, (c) => c.json({ id: 7 }, 200, { "Cache-Control": "private, no-store" }));
+  app.get("/missing", cache, (c) => c.json({ title: "Not found" }, 404));
+  app.get("/refused", cache, () => {
+    throw new HTTPException(403, { message: "no" });
+  });
+  app.get("/boom", cache, () => {
+    throw new Error("database down");
+  });
+  app.get("/pattern.txt", cache, (c) => {
+    const chunks = ["row 1: ", "chain 12"];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    return c.body(stream, 200, { "Content-Type": "text/plain; charset=utf-8" });
+  });
+  return { app, state };
+}
+
+const get = (app: Hono<AppEnv>, path: string, headers: Record<string, string> = {}) =>
+  app.request(path, { headers });
+
+describe("httpCache", () => {
+  it("applies only to GET and HEAD operations that have x-cache", () => {
+    expect(httpCache({ ...policy, cache: null })).toBeUndefined();
+    expect(httpCache({ ...policy, method: "POST" })).toBeUndefined();
+    expect(httpCache({ ...policy, method: "HEAD" })).toBeTypeOf("function");
+  });
+
+  it("marks a 200 with Cache-Control and a strong ETag computed from the body", async () => {
+    const { app } = fixtureApp();
+    const response = await get(app, "/things");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+    const etag = response.headers.get("ETag");
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ data: [{ id: 1, name: "Granny square blanket" }], nextCursor: null });
+    expect(etag).toBe(bodyEtag(body));
+    expect(response.headers.get("Vary")).toBeNull();
+  });
+
+  it("gives identical bodies the same ETag and different bodies different ones", async () => {
+    const { app, state } = fixtureApp();
+    const first = (await get(app, "/things")).headers.get("ETag");
+    expect((await get(app, "/things")).headers.get("ETag")).toBe(first);
+    state.things = [{ id: 1, name: "Granny square blanket (blue)" }];
+    expect((await get(app, "/things")).headers.get("ETag")).not.toBe(first);
+  });
+
+  it("keeps an ETag the handler set itself", async () => {
+    const { app } = fixtureApp();
+    const response = await get(app, "/products/42");
+    expect(response.headers.get("ETag")).toBe(OWN_ETAG);
+    expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+    expect(await response.json()).toEqual({ id: 42, version: 3 });
+  });
+
+  it("keeps a Cache-Control the handler chose for one answer", async () => {
+    const { app } = fixtureApp();
+    const response = await get(app, "/private");
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+  });
+
+  it.each([
+    ["/missing", 404],
+    ["/refused", 403],
+    ["/boom", 500],
+  ])("leaves the error answer of %s untouched", async (path, status) => {
+    const { app } = fixtureApp();
+    const response = await get(app, path, { "If-None-Match": "*" });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("Cache-Control")).toBeNull();
+    expect(response.headers.get("ETag")).toBeNull();
+  });
+
+  it("passes a non-JSON body through as it streams, with Cache-Control and no ETag", async () => {
+    const { app } = fixtureApp();
+    const response = await get(app, "/pattern.txt");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+    expect(response.headers.get("ETag")).toBeNull();
+    expect(await response.text()).toBe("row 1: chain 12");
+  });
+
+  it("sends the body even when the client sends credentials: the representation is the same for all", async () => {
+    const { app } = fixtureApp();
+    const response = await get(app, "/things", { Authorization: "Bearer x", Cookie: "session=y" });
+    expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+  });
+
+  describe("If-None-Match", () => {
+    async function currentEtag(app: Hono<AppEnv>, path: string): Promise<string> {
+      return (await get(app, path)).headers.get("ETag") as string;
+    }
+
+    it.each([
+      ["the exact tag", (etag: string) => etag],
+      ["its weak form", (etag: string) => `W/${etag}`],
+      ["a list holding it", (etag: string) => `"other", W/"x,y" ,, ${etag}`],
+      ["*", () => "*"],
+    ])("answers 304 to %s", async (_, header) => {
+      const { app } = fixtureApp();
+      const etag = await currentEtag(app, "/things");
+      const response = await get(app, "/things", { "If-None-Match": header(etag), "X-Request-Id": "req-1" });
+      expect(response.status).toBe(304);
+      expect(await response.text()).toBe("");
+      expect(response.headers.get("ETag")).toBe(etag);
+      expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+      expect(response.headers.get("X-Request-Id")).toBe("req-1");
+      expect(response.headers.get("Content-Type")).toBeNull();
+      expect(response.headers.get("Content-Length")).toBeNull();
+    });
+
+    it("drops the metadata of the body it does not send", async () => {
+      const { app } = fixtureApp();
+      const etag = await currentEtag(app, "/sized");
+      const response = await get(app, "/sized", { "If-None-Match": etag });
+      expect(response.status).toBe(304);
+      expect(response.headers.get("Content-Length")).toBeNull();
+      expect(response.headers.get("Content-Language")).toBeNull();
+      expect(response.headers.get("ETag")).toBe(etag);
+    });
+
+    it("answers 304 against a handler's own tag", async () => {
+      const { app } = fixtureApp();
+      const response = await get(app, "/products/42", { "If-None-Match": `W/${OWN_ETAG}` });
+      expect(response.status).toBe(304);
+      expect(response.headers.get("ETag")).toBe(OWN_ETAG);
+    });
+
+    it.each([
+      ["another tag", '"something-else"'],
+      ["a list without it", '"a", W/"b"'],
+      ["an unquoted value", "42-3"],
+      ["an unreadable header", '"42-3" garbage'],
+    ])("answers 200 with the body to %s", async (_, header) => {
+      const { app } = fixtureApp();
+      const response = await get(app, "/products/42", { "If-None-Match": header });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ id: 42, version: 3 });
+    });
+
+    it("answers 200 again once the body changed", async () => {
+      const { app, state } = fixtureApp();
+      const etag = await currentEtag(app, "/things");
+      state.things = [];
+      const response = await get(app, "/things", { "If-None-Match": etag });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("ETag")).not.toBe(etag);
+    });
+  });
+
+  describe("HEAD", () => {
+    it("sends the GET's headers, ETag included, without a body", async () => {
+      const { app } = fixtureApp();
+      const etag = (await get(app, "/things")).headers.get("ETag");
+      const response = await app.request("/things", { method: "HEAD" });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("ETag")).toBe(etag);
+      expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+      expect(await response.text()).toBe("");
+    });
+
+    it("answers 304 to a matching If-None-Match", async () => {
+      const { app } = fixtureApp();
+      const etag = (await get(app, "/things")).headers.get("ETag") as string;
+      const response = await app.request("/things", { method: "HEAD", headers: { "If-None-Match": etag } });
+      expect(response.status).toBe(304);
+    });
+  });
+});
+
+describe("entity tags", () => {
+  it("parses lists on quoted strings, commas inside tags included", () => {
+    expect(parseEntityTagList(' "a" , W/"b,c",,"" ')).toEqual([
+      { weak: false, opaque: '"a"' },
+      { weak: true, opaque: '"b,c"' },
+      { weak: false, opaque: '""' },
+    ]);
+    expect(parseEntityTagList("*")).toBe("*");
+    expect(parseEntityTagList("")).toEqual([]);
+  });
+
+  it.each(["a", '"a" "b"', '"a", *', 'w/"a"', '"a'])("refuses the malformed list %s", (header) => {
+    expect(parseEntityTagList(header)).toBeUndefined();
+  });
+
+  it("compares weakly for If-None-Match", () => {
+    expect(ifNoneMatchSatisfied(undefined, '"a"')).toBe(true);
+    expect(ifNoneMatchSatisfied('"a"', '"a"')).toBe(false);
+    expect(ifNoneMatchSatisfied('W/"a"', '"a"')).toBe(false);
+    expect(ifNoneMatchSatisfied('"a"', 'W/"a"')).toBe(false);
+    expect(ifNoneMatchSatisfied('"b"', '"a"')).toBe(true);
+    expect(ifNoneMatchSatisfied('"a"', undefined)).toBe(true);
+    expect(ifNoneMatchSatisfied("*", undefined)).toBe(false);
+  });
+
+  it("compares strongly for If-Match: a weak tag never matches", () => {
+    expect(ifMatchSatisfied(undefined, '"42-3"')).toBe(true);
+    expect(ifMatchSatisfied('"42-3"', '"42-3"')).toBe(true);
+    expect(ifMatchSatisfied('"1-1", "42-3"', '"42-3"')).toBe(true);
+    expect(ifMatchSatisfied("*", '"42-3"')).toBe(true);
+    expect(ifMatchSatisfied('W/"42-3"', '"42-3"')).toBe(false);
+    expect(ifMatchSatisfied('"42-3"', 'W/"42-3"')).toBe(false);
+    expect(ifMatchSatisfied('W/"42-3"', 'W/"42-3"')).toBe(false);
+    expect(ifMatchSatisfied('"42-2"', '"42-3"')).toBe(false);
+    expect(ifMatchSatisfied("42-3", '"42-3"')).toBe(false);
+  });
+
+  it("hashes bytes and text alike, to a quoted 22-character tag", () => {
+    const text = '{"id":1}';
+    expect(bodyEtag(text)).toBe(bodyEtag(new TextEncoder().encode(text)));
+    expect(bodyEtag(text)).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
+    expect(bodyEtag(text)).not.toBe(bodyEtag('{"id":2}'));
+  });
+});
