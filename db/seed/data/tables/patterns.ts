@@ -1,0 +1,226 @@
+import type { ProductTable } from "../product-table.ts";
+
+export const patternTables: readonly ProductTable[] = [
+  {
+    categorySlug: "patterns-amigurumi",
+    stock: "digital",
+    products: [
+      [
+        "Pocket Hedgehog Pattern",
+        "A step-by-step PDF pattern for a palm-sized hedgehog with a textured loop-stitch back. Uses DK cotton or acrylic and a 2.5 mm hook; finished size about 9 cm. Photo tutorial included.",
+        ["pattern", "pdf", "amigurumi", "animal", "hedgehog"],
+        550,
+      ],
+      [
+        "Lop-Eared Bunny Pattern",
+        "Make the shop's best-selling floppy-eared rabbit: a 12-page PDF with round-by-round counts and assembly photos. DK yarn, 3 mm hook, 22 cm finished.",
+        ["pattern", "pdf", "amigurumi", "bunny", "easter"],
+        600,
+      ],
+      [
+        "Classic Teddy Bear Pattern",
+        "A traditional jointed teddy worked in worsted yarn, with tips for safety eyes and firm stuffing. PDF in English and US terms. 25 cm finished.",
+        ["pattern", "pdf", "amigurumi", "bear", "intermediate"],
+        650,
+      ],
+      [
+        "Baby Dragon Pattern",
+        "Scales, wings and a curly tail explained with over 60 photos. Intermediate; uses cotton DK and a 2.5 mm hook. PDF download.",
+        ["pattern", "pdf", "dragon", "intermediate"],
+        750,
+      ],
+      [
+        "Sea Turtle Pattern",
+        "Crochet a hexagon-shelled sea turtle in an afternoon. Beginner friendly PDF with video links. 19 cm in cotton.",
+        ["pattern", "pdf", "ocean", "beginner"],
+        500,
+      ],
+      [
+        "Succulent Garden Pattern",
+        "Six succulent and cactus designs in one PDF, plus a pot pattern. Great scrap-yarn project; cotton recommended.",
+        ["pattern", "pdf", "plant", "beginner"],
+        450,
+      ],
+      [
+        "Kawaii Food Pattern Bundle",
+        "Ten tiny foods with faces, from onigiri to a cherry pie, in one PDF bundle. Uses fingering-weight cotton.",
+        ["pattern", "pdf", "food", "kawaii"],
+        850,
+      ],
+      [
+        "Highland Cow Pattern",
+        "Learn the brushed-fringe technique that gives this cow its shaggy coat. PDF, intermediate, alpaca or acrylic.",
+        ["pattern", "pdf", "farm", "intermediate"],
+        600,
+      ],
+      [
+        "Axolotl Pattern",
+        "A quick, no-sew axolotl with frilly gills in velvet or chenille yarn. PDF with step photos; 17 cm finished.",
+        ["pattern", "pdf", "kawaii", "beginner"],
+        450,
+      ],
+      [
+        "Gnome Family Pattern",
+        "Three Nordic gnomes in different sizes with interchangeable hats and beards. PDF, wool or acrylic.",
+        ["pattern", "pdf", "gnome", "christmas"],
+        550,
+      ],
+      [
+        "Ocean Friends Pattern Pack",
+        "Whale, octopus, seal and sea turtle patterns in one value pack. PDF, cotton DK, beginner to intermediate.",
+        ["pattern", "pdf", "ocean", "amigurumi"],
+        900,
+      ],
+      [
+        "Waddling Penguin Pattern",
+        "A round little penguin with a striped scarf, worked in one piece. PDF with stitch charts. 12 cm in acrylic.",
+        ["pattern", "pdf", "winter", "beginner"],
+        450,
+      ],
+      [
+        "Pastel Unicorn Pattern",
+        "The brushed rainbow mane explained from start to finish, plus a gold horn. PDF, intermediate. 26 cm.",
+        ["pattern", "pdf", "unicorn", "intermediate"],
+        600,
+      ],
+      [
+        "Mermaid Doll Pattern",
+        "A 35 cm mermaid doll with curly hair and a removable shell top. Advanced PDF with 80 photos.",
+        ["pattern", "pdf", "doll", "advanced"],
+        700,
+      ],
+    ],
+  },
+  {
+    categorySlug: "patterns-wearables",
+    stock: "digital",
+    products: [
+      [
+        "Slouchy Beanie Pattern",
+        "A top-down slouchy beanie in worsted yarn, sized from toddler to large adult. PDF with a fitting guide. Beginner.",
+        ["pattern", "pdf", "hat", "beginner"],
+        400,
+      ],
+      [
+        "Market Tote Pattern",
+        "The stretchy mesh shopper in a quick PDF pattern; one ball of cotton, one evening. Beginner.",
+        ["pattern", "pdf", "tote", "beginner"],
+        500,
+      ],
+      [
+        "Granny Square Cardigan Pattern",
+        "A boxy, cropped cardigan made from granny squares, sizes XS to 3XL. PDF with joining diagrams. Intermediate.",
+        ["pattern", "pdf", "granny-square", "intermediate"],
+        850,
+      ],
+      [
+        "Pineapple Lace Shawl Pattern",
+        "Traditional pineapple lace in a crescent shawl, with written rows and charts. PDF, fingering weight. Advanced.",
+        ["pattern", "pdf", "shawl", "lace", "advanced"],
+        650,
+      ],
+      [
+        "Fingerless Gloves Pattern",
+        "Textured fingerless gloves with a thumb gusset, in three sizes. PDF, DK merino or acrylic.",
+        ["pattern", "pdf", "mittens", "beginner"],
+        350,
+      ],
+      [
+        "Bucket Hat Pattern",
+        "A structured bucket hat in cotton with size adjustments for kids and adults. PDF.",
+        ["pattern", "pdf", "hat", "summer"],
+        400,
+      ],
+      [
+        "Chunky Cowl Pattern",
+        "A one-skein chunky cowl you can finish in two hours. PDF, super bulky yarn, 10 mm hook.",
+        ["pattern", "pdf", "chunky", "beginner"],
+        300,
+      ],
+      [
+        "Festival Crop Top Pattern",
+        "A granny-stitch crop top with tie back, sizes XS to 2XL. PDF, cotton or bamboo.",
+        ["pattern", "pdf", "summer", "intermediate"],
+        550,
+      ],
+      [
+        "Baby Booties Pattern",
+        "Three bootie styles (ankle-tie, moccasin and Mary Jane) in four baby sizes. PDF.",
+        ["pattern", "pdf", "booties", "baby"],
+        400,
+      ],
+      [
+        "Bed Socks Pattern",
+        "Relaxed bed socks worked toe-up in aran yarn, sizes 35-46. PDF with a video link for the heel.",
+        ["pattern", "pdf", "socks", "intermediate"],
+        450,
+      ],
+      [
+        "Raglan Sweater Pattern",
+        "A seamless top-down raglan sweater with ribbed cuffs, sizes XS to 4XL. PDF with schematics. Advanced.",
+        ["pattern", "pdf", "winter", "advanced"],
+        900,
+      ],
+    ],
+  },
+  {
+    categorySlug: "patterns-home",
+    stock: "digital",
+    products: [
+      [
+        "Classic Granny Square Pattern",
+        "The traditional granny square explained for absolute beginners, with colour-change and joining tutorials. PDF.",
+        ["pattern", "pdf", "granny-square", "beginner"],
+        350,
+      ],
+      [
+        "Mandala Cushion Pattern",
+        "A round mandala cushion front and plain back in aran cotton. PDF with round-by-round photos.",
+        ["pattern", "pdf", "mandala", "cushion"],
+        500,
+      ],
+      [
+        "Rope Basket Pattern",
+        "A sturdy spiral basket in cotton cord, in three sizes with handle options. PDF.",
+        ["pattern", "pdf", "basket", "beginner"],
+        400,
+      ],
+      [
+        "Coaster Sampler Pattern",
+        "Twelve coaster designs in one PDF, perfect for practising new stitches with leftover cotton.",
+        ["pattern", "pdf", "coaster", "beginner"],
+        300,
+      ],
+      [
+        "Hexagon Blanket Pattern",
+        "A honeycomb throw built from hexagon motifs, with a join-as-you-go method. PDF, DK yarn.",
+        ["pattern", "pdf", "blanket", "intermediate"],
+        650,
+      ],
+      [
+        "Christmas Ornament Pattern Pack",
+        "Baubles, stars, stockings and a tiny wreath: eight tree ornaments in one PDF.",
+        ["pattern", "pdf", "christmas", "beginner"],
+        700,
+      ],
+      [
+        "Wall Hanging Pattern",
+        "A fringed boho wall hanging on a wooden dowel, worked in chunky cotton. PDF.",
+        ["pattern", "pdf", "wall-hanging", "boho"],
+        450,
+      ],
+      [
+        "Ripple Blanket Pattern",
+        "Classic chevron ripple in any width, with a stripe planner. PDF, worsted acrylic.",
+        ["pattern", "pdf", "blanket", "striped"],
+        500,
+      ],
+      [
+        "Doily Pattern Collection",
+        "Six vintage-inspired doilies in thread crochet, from 15 to 40 cm. PDF with charts. Advanced.",
+        ["pattern", "pdf", "lace", "advanced"],
+        800,
+      ],
+    ],
+  },
+];
