@@ -26,6 +26,7 @@ async function measure(url: string, name: string, target: Target, connections: n
     headers: target.headers,
     body: target.body,
     connections,
+    ...(target.paths && { requests: target.paths.map((path) => ({ path })) }),
   };
   // Warm-up, so that JIT and caches are equal for the baseline and the targets.
   await autocannon({ ...options, duration: 2 });

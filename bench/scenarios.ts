@@ -1,5 +1,7 @@
 export interface Target {
   path: string;
+  /** Several paths, requested in turn by each connection (the first is `path`). */
+  paths?: string[];
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
@@ -40,11 +42,23 @@ async function signUpOrIn(url: string): Promise<void> {
 export const scenarios: Scenario[] = [
   {
     name: "catalog-reads",
-    description: "the category tree against the liveness probe",
+    description: "catalog reads (categories, products, search) against the liveness probe",
     baseline: () => ({ path: "/health" }),
     targets: () => ({
       "category tree": { path: "/api/categories" },
       "top-level categories": { path: "/api/categories?depth=1" },
+      "product by id, /api/products/1 to /100": {
+        path: "/api/products/1",
+        paths: Array.from({ length: 100 }, (_, index) => `/api/products/${index + 1}`),
+      },
+      "first page of products (20)": { path: "/api/products" },
+      "category page, price order": { path: "/api/products?category=amigurumi&sort=price_asc" },
+      "search 'granny square blanket'": { path: "/api/products?q=granny%20square%20blanket" },
+      "search with a typo 'blankt'": { path: "/api/products?q=blankt" },
+      "revalidation: If-None-Match on product 1 (304)": {
+        path: "/api/products/1",
+        headers: { "if-none-match": '"1-1"' },
+      },
     }),
   },
   {

@@ -18,7 +18,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = mkdtempSync(join(tmpdir(), "jc-bench-"));
   const child: ChildProcess = spawn(join(REPOSITORY, "node_modules/.bin/bun"), ["src/server.ts"], {
     cwd: REPOSITORY,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env },
+    // No placeholder photos drawn in the background while the load is measured.
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, SEED_PHOTOS: "false", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise<string>((accept, reject) => {

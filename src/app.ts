@@ -1,23 +1,27 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
+import { deleteImageFiles } from "./domain/catalog/images/store-image";
 import { adminHandlers } from "./handlers/admin";
 import { authHandlers } from "./handlers/auth";
+import type { CatalogDeps } from "./handlers/catalog-deps";
 import { categoryHandlers } from "./handlers/categories";
 import { healthHandlers } from "./handlers/health";
+import { imageHandlers } from "./handlers/images";
 import { metaHandlers } from "./handlers/meta";
+import { productHandlers } from "./handlers/products";
 import { accessLog } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
+import { limitBody } from "./http/body-limit";
 import { trustedProxies } from "./http/client-ip";
 import type { AppEnv } from "./http/env";
+import { httpCache } from "./http/http-cache";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
-import { HttpProblem } from "./http/problem";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import type { Platform } from "./platform";
 import type { ApiReferenceAssets } from "./platform/api-reference";
@@ -30,7 +34,7 @@ export interface AppDependencies {
     Config,
     "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "rateLimitScale" | "trustedProxies"
   >;
-  platform: Pick<Platform, "database" | "cache" | "redis" | "auth" | "rateLimiter">;
+  platform: Pick<Platform, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
@@ -82,40 +86,50 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       exempt: exemptFromGeneralLimit(Object.values(policies)),
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new HttpProblem({
-          status: 413,
-          code: "payload_too_large",
-          title: "Payload too large",
-          detail: `Request bodies are limited to ${deps.config.bodyLimitBytes} bytes`,
-        });
-      },
-    }),
-  );
-
   const { auth, authenticator } = deps.platform.auth;
   const accounts = { auth, db: database.db, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS };
+  const { images } = deps.platform.catalog;
+  const catalog: CatalogDeps = {
+    ...deps.platform.catalog,
+    db: database.db,
+    deleteImageFiles: async (imageIds) => {
+      // The rows are gone already; a file left behind wastes disk but breaks nothing, so it is
+      // logged rather than failing a delete the client has seen succeed.
+      for (const imageId of imageIds) {
+        await deleteImageFiles(images, imageId).catch((error) =>
+          deps.logger.warn({ err: error, imageId }, "could not delete image files"),
+        );
+      }
+    },
+  };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
-    ...categoryHandlers({ db: database.db }),
+    ...categoryHandlers(catalog),
+    ...productHandlers(catalog),
+    ...imageHandlers(catalog),
     ...authHandlers({
       ...accounts,
       publicKeys: async () => (await auth.api.getJwks()) as { keys: object[] },
     }),
-    ...adminHandlers({ db: database.db }),
+    ...adminHandlers(catalog),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
-  // Authentication first, so that a per-user limit knows the user.
+  // Authentication first, so that a per-user limit knows the user; caching headers are added
+  // last, to the handler's own response.
   mountOperations(app, handlers, (policy) => [
     authenticate(policy, authenticator),
+    // Before anything reads the body: a per-e-mail limit reads the address from it.
+    ...(policy.body ? [limitBody(policy.body.maxBytes ?? deps.config.bodyLimitBytes)] : []),
     ...(policy.rateLimit
       ? [operationRateLimit(policy, { limiter, trustedProxies: proxies, scale: deps.config.rateLimitScale })]
       : []),
+    ...optional(httpCache(policy)),
   ]);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));
   return app;
+}
+
+function optional<T>(value: T | undefined): T[] {
+  return value === undefined ? [] : [value];
 }

@@ -50,6 +50,7 @@ const EnvironmentSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SEED_ON_START: z.stringbool().default(true),
+  SEED_PHOTOS: z.stringbool().default(true),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
@@ -83,6 +84,8 @@ export interface Config {
   bodyLimitBytes: number;
   logLevel: Environment["LOG_LEVEL"];
   seedOnStart: boolean;
+  /** Draw placeholder photos for the seed products, in the background, after seeding on start. */
+  seedPhotos: boolean;
   /** SMTP server for mail; when unset, mail is written as .eml files to `${dataDir}/outbox`. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
     seedOnStart: e.SEED_ON_START,
+    seedPhotos: e.SEED_PHOTOS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     authSecret: e.AUTH_SECRET,

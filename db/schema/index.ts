@@ -1,4 +1,6 @@
 export * from "./auth.ts";
 export * from "./categories.ts";
+export * from "./inventory-ledger.ts";
 export * from "./outbox.ts";
+export * from "./product-images.ts";
 export * from "./products.ts";

@@ -2,16 +2,24 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../src/platform/db.ts";
 import { categories } from "../schema/index.ts";
 import { type SeedCategory, seedCategories } from "./categories.ts";
+import { advanceIdentity, seedProductRows } from "./products.ts";
 
 export interface SeedResult {
   categories: number;
+  /** Products added by this run; existing ones are never rewritten. */
+  products: number;
 }
 
 /**
- * Loads the shop's catalog skeleton. Safe to run any number of times: rows are matched by
- * their stable id and only rewritten when the seed data differs from what is stored.
+ * Loads the shop's catalog: the category tree and the seed products. Safe to run any number of
+ * times: categories are matched by their stable id and only rewritten when the seed data differs
+ * from what is stored; missing products are added and existing ones left alone.
  */
-export async function seedCatalog(db: Db, onProgress: (msg: string) => void = () => {}): Promise<SeedResult> {
+export async function seedCatalog(
+  db: Db,
+  onProgress: (msg: string) => void = () => {},
+  options: { products?: boolean } = {},
+): Promise<SeedResult> {
   await db.transaction(async (tx) => {
     for (const level of byDepth(seedCategories)) {
       await tx
@@ -31,20 +39,11 @@ export async function seedCatalog(db: Db, onProgress: (msg: string) => void = ()
             is distinct from (excluded.slug, excluded.name, excluded.parent_id, excluded.position)`,
         });
     }
-    // Rows inserted with explicit ids do not advance the identity sequence; without this the
-    // first category created through the API would collide with id 1. Never move it backwards.
-    await tx.execute(sql`
-      select setval(
-        pg_get_serial_sequence('categories', 'id'),
-        greatest(
-          (select coalesce(max(id), 1) from categories),
-          (select coalesce(last_value, 1) from pg_sequences
-            where format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence('categories', 'id'))
-        )
-      )`);
+    await advanceIdentity(tx, "categories");
   });
   onProgress(`categories: ${seedCategories.length} upserted`);
-  return { categories: seedCategories.length };
+  const added = options.products === false ? 0 : await seedProductRows(db, onProgress);
+  return { categories: seedCategories.length, products: added };
 }
 
 /** Groups categories by depth so each parent row exists before its children are written. */

@@ -58,6 +58,284 @@ export interface paths {
      */
     get: operations["listCategories"];
     put?: never;
+    /**
+     * Create a category
+     * @description Staff only. The slug is derived from the name unless given; a slug in use is 409
+     *     `slug_taken`. A category can be nested at most 5 levels deep.
+     */
+    post: operations["createCategory"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/categories/{slug}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a category
+     * @description A category with its breadcrumb trail from the top level and its direct sub-categories.
+     */
+    get: operations["getCategory"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a category
+     * @description Staff only. An empty category is deleted outright. A category that still holds products
+     *     (deleted ones included, which past orders refer to) or sub-categories is 409
+     *     `category_not_empty`, unless `moveTo` names the category that takes them over; it cannot
+     *     be the category itself or one of its descendants.
+     */
+    delete: operations["deleteCategory"];
+    options?: never;
+    head?: never;
+    /**
+     * Rename or move a category
+     * @description Staff only. Renames it, changes its slug or position, or moves it (with its sub-categories
+     *     and products) under another parent. Moving a category under itself or one of its
+     *     descendants is 409 `category_cycle`; nesting deeper than 5 levels is 409
+     *     `category_too_deep`; a slug in use is 409 `slug_taken`.
+     */
+    patch: operations["updateCategory"];
+    trace?: never;
+  };
+  "/api/products": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Browse and search products
+     * @description Products on sale, filtered and sorted, one page at a time.
+     *
+     *     **Search.** `q` matches names first, then tags, then descriptions, and tolerates typos
+     *     (`amigurumy`, `blankt`). With `q` the default order is `relevance`: best match first, then
+     *     newest.
+     *
+     *     **Pages.** The `nextCursor` remembers the filters and the order; pass it as `cursor` alone
+     *     or with the same filters. A cursor combined with different filters, or altered in any way,
+     *     is refused with 400 `invalid_cursor`. Pages stay consistent while the catalog changes: no
+     *     product is shown twice, and products that exist throughout are not skipped.
+     */
+    get: operations["listProducts"];
+    put?: never;
+    /**
+     * Create a product
+     * @description Staff only. The slug is derived from the name unless given; a slug in use is 409
+     *     `slug_taken`. The opening stock is recorded in the inventory ledger.
+     */
+    post: operations["createProduct"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/products/by-slug/{slug}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a product by its slug
+     * @description A product on sale, found by the slug in its shop URL. Drafts, archived and deleted products answer 404.
+     */
+    get: operations["getProductBySlug"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/products/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a product
+     * @description A product on sale. Drafts, archived and deleted products answer 404.
+     */
+    get: operations["getProduct"];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a product
+     * @description Staff only. The product disappears from the shop and the admin lists and its slug becomes
+     *     free; its photos are deleted. The record is kept for past orders. `If-Match` is optional
+     *     here; when sent, a stale ETag is 412.
+     */
+    delete: operations["deleteProduct"];
+    options?: never;
+    head?: never;
+    /**
+     * Update a product
+     * @description Staff only. Changes the given fields, including `status` (publish with `active`, withdraw
+     *     with `archived`). Send the ETag you read in `If-Match`: without it the answer is 428, and
+     *     if the product changed since, 412, so two editors never overwrite each other silently.
+     */
+    patch: operations["updateProduct"];
+    trace?: never;
+  };
+  "/api/products/{id}/stock-adjustments": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a product's inventory ledger
+     * @description Staff only. Every change to the product's stock with its reason, newest first.
+     */
+    get: operations["listStockAdjustments"];
+    put?: never;
+    /**
+     * Adjust a product's stock
+     * @description Staff only. Adds or removes units and records the change, its reason and who made it in
+     *     the inventory ledger, atomically. A removal that would take stock below zero is 409
+     *     `insufficient_stock` and changes nothing; a zero change is 422.
+     */
+    post: operations["adjustStock"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/products/{id}/images": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a product photo
+     * @description Staff only. A JPEG, PNG, WebP or AVIF file of at most 5 MB and 40 megapixels, recognised by
+     *     its content, not its name or declared type (anything else is 415; too large is 413). It is
+     *     converted to WebP in three sizes with its metadata (camera, location) removed, and added
+     *     after the product's other photos. Photos are uploaded as files only; the API never fetches
+     *     a URL.
+     */
+    post: operations["uploadProductImage"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/products/{id}/images/{imageId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a product photo
+     * @description Staff only. Removes the photo and its files; the photos after it move up.
+     */
+    delete: operations["deleteProductImage"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/products/{id}/image-order": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Reorder a product's photos
+     * @description Staff only. Sets the display order; the list must name every photo of the product exactly
+     *     once (otherwise 422). The first becomes the main photo.
+     */
+    put: operations["reorderProductImages"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/admin/products": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List products, drafts included
+     * @description Staff only. Every product that is not deleted, whatever its status, newest first; filter
+     *     by `status` and search with `q` as on the shop's list.
+     */
+    get: operations["listAdminProducts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/admin/products/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a product, drafts included
+     * @description Staff only. Any product that is not deleted, with the `ETag` to send in `If-Match` when updating it.
+     */
+    get: operations["getAdminProduct"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/images/{file}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a product photo
+     * @description One size of a product photo, as WebP. A photo's files never change (a new upload gets a new
+     *     id), so they may be cached for a year.
+     */
+    get: operations["getImage"];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -973,6 +1251,417 @@ export interface components {
        */
       nextCursor: string | null;
     };
+    /**
+     * @description A lowercase keyword joined by hyphens, such as `granny-square`.
+     * @example amigurumi
+     */
+    Tag: string;
+    /**
+     * @description `draft` products are being prepared and `archived` ones are no longer sold; customers see only
+     *     `active` products.
+     * @example active
+     * @enum {string}
+     */
+    ProductStatus: "draft" | "active" | "archived";
+    /**
+     * @description A category named by a product or a breadcrumb trail.
+     * @example {
+     *       "id": 2,
+     *       "slug": "animals",
+     *       "name": "Animals"
+     *     }
+     */
+    CategoryRef: {
+      /** @example 2 */
+      id: number;
+      slug: components["schemas"]["Slug"];
+      /** @example Animals */
+      name: string;
+    };
+    /** @description A sub-category, as listed on its parent's page. */
+    CategorySummary: {
+      /** @example 2 */
+      id: number;
+      slug: components["schemas"]["Slug"];
+      /** @example Animals */
+      name: string;
+      /**
+       * @description Products on sale in this category and all of its descendants.
+       * @example 30
+       */
+      productCount: number;
+    };
+    /** @description One category with the trail that leads to it and its sub-categories. */
+    CategoryDetail: {
+      /** @example 2 */
+      id: number;
+      slug: components["schemas"]["Slug"];
+      /** @example Animals */
+      name: string;
+      /**
+       * @description The parent category's id; null for a top-level category.
+       * @example 1
+       */
+      parentId: number | null;
+      /**
+       * @description Display order among its siblings.
+       * @example 0
+       */
+      position: number;
+      /**
+       * @description Products on sale in this category and all of its descendants.
+       * @example 30
+       */
+      productCount: number;
+      /** @description From the top-level category down to this one, inclusive. */
+      breadcrumbs: components["schemas"]["CategoryRef"][];
+      /** @description Direct sub-categories, in display order. */
+      children: components["schemas"]["CategorySummary"][];
+    };
+    /**
+     * @description The category's display name.
+     * @example Animals
+     */
+    CategoryName: string;
+    /**
+     * @description A new category.
+     * @example {
+     *       "name": "Dinosaurs",
+     *       "parentId": 1
+     *     }
+     */
+    CategoryCreate: {
+      name: components["schemas"]["CategoryName"];
+      slug?: components["schemas"]["Slug"];
+      /**
+       * @description The parent category; null or absent for a top-level category.
+       * @default null
+       * @example 1
+       */
+      parentId: number | null;
+      /**
+       * @default 0
+       * @example 3
+       */
+      position: number;
+    };
+    /**
+     * @description The fields to change. Changing `parentId` moves the category with its sub-categories and
+     *     products; a category cannot move under itself or one of its descendants.
+     * @example {
+     *       "name": "Woodland Animals",
+     *       "parentId": 1
+     *     }
+     */
+    CategoryUpdate: {
+      name?: components["schemas"]["CategoryName"];
+      slug?: components["schemas"]["Slug"];
+      /**
+       * @description The new parent; null makes it a top-level category.
+       * @example 7
+       */
+      parentId?: number | null;
+      /** @example 1 */
+      position?: number;
+    };
+    /**
+     * @description An image's id.
+     * @example img_k3v9q2m7x1p4z8r6t0wb
+     */
+    ImageId: string;
+    /**
+     * @description The same photo in three WebP sizes, by longest edge: `thumbnail` 200 px, `card` 600 px and
+     *     `full` 1600 px (never enlarged). The files never change, so they may be cached forever.
+     */
+    ImageUrls: {
+      /**
+       * Format: uri
+       * @example http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp
+       */
+      thumbnail: string;
+      /**
+       * Format: uri
+       * @example http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp
+       */
+      card: string;
+      /**
+       * Format: uri
+       * @example http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp
+       */
+      full: string;
+    };
+    /** @description A photo of a product. */
+    ProductImage: {
+      id: components["schemas"]["ImageId"];
+      /**
+       * @description Alternative text for screen readers; empty when none was given.
+       * @example Sleepy fox amigurumi curled up on a wool blanket
+       */
+      alt: string;
+      /**
+       * @description Display order; the image at position 0 is the product's main photo.
+       * @example 0
+       */
+      position: number;
+      /**
+       * @description Width of the uploaded original, in pixels.
+       * @example 2400
+       */
+      width: number;
+      /**
+       * @description Height of the uploaded original, in pixels.
+       * @example 1800
+       */
+      height: number;
+      urls: components["schemas"]["ImageUrls"];
+    };
+    /** @description A product's photos in display order. */
+    ProductImageList: {
+      data: components["schemas"]["ProductImage"][];
+    };
+    /**
+     * @description Every image id of the product, in the new display order.
+     * @example {
+     *       "imageIds": [
+     *         "img_k3v9q2m7x1p4z8r6t0wb",
+     *         "img_a8c2e4g6i8k0m2o4q6s8"
+     *       ]
+     *     }
+     */
+    ImageOrder: {
+      imageIds: components["schemas"]["ImageId"][];
+    };
+    /**
+     * @description The product's display name.
+     * @example Sleepy Fox Amigurumi
+     */
+    ProductName: string;
+    /**
+     * @description Plain text; blank lines separate paragraphs.
+     * @example A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.
+     */
+    ProductDescription: string;
+    /**
+     * @description A price in euro cents; the shop sells in EUR only.
+     * @example {
+     *       "amount": 2499,
+     *       "currency": "EUR"
+     *     }
+     */
+    Price: {
+      /**
+       * @description The amount in cents; 2499 is 24.99 EUR.
+       * @example 2499
+       */
+      amount: number;
+      /**
+       * @example EUR
+       * @enum {string}
+       */
+      currency: "EUR";
+    };
+    /** @description A handmade crochet product. */
+    Product: {
+      /**
+       * @description Stable small id.
+       * @example 1
+       */
+      id: number;
+      slug: components["schemas"]["Slug"];
+      name: components["schemas"]["ProductName"];
+      description: components["schemas"]["ProductDescription"];
+      price: components["schemas"]["Money"];
+      /** @description The former price, shown struck through while the product is on sale; null when not on sale. */
+      compareAtPrice: {
+        /** @example 2999 */
+        amount: number;
+        /** @example EUR */
+        currency: string;
+      } | null;
+      /**
+       * @description Units ready to ship.
+       * @example 7
+       */
+      stockLevel: number;
+      /**
+       * @description Whether at least one unit is ready to ship.
+       * @example true
+       */
+      inStock: boolean;
+      category: components["schemas"]["CategoryRef"];
+      /**
+       * @example [
+       *       "amigurumi",
+       *       "fox",
+       *       "gift"
+       *     ]
+       */
+      tags: components["schemas"]["Tag"][];
+      /** @description Photos in display order; the first is the main photo. */
+      images: components["schemas"]["ProductImage"][];
+      status: components["schemas"]["ProductStatus"];
+      /**
+       * Format: date-time
+       * @example 2026-11-02T09:30:00Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-11-20T16:05:00Z
+       */
+      updatedAt: string;
+    };
+    /** @description A page of products. */
+    ProductList: {
+      data: components["schemas"]["Product"][];
+      /**
+       * @description Pass as `cursor` for the next page; null on the last page.
+       * @example null
+       */
+      nextCursor: string | null;
+    };
+    /**
+     * @description A new product. It starts as a `draft` unless another status is given.
+     * @example {
+     *       "name": "Sleepy Fox Amigurumi",
+     *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+     *       "price": {
+     *         "amount": 2499,
+     *         "currency": "EUR"
+     *       },
+     *       "categoryId": 2,
+     *       "tags": [
+     *         "amigurumi",
+     *         "fox",
+     *         "gift"
+     *       ],
+     *       "stockLevel": 5
+     *     }
+     */
+    ProductCreate: {
+      name: components["schemas"]["ProductName"];
+      slug?: components["schemas"]["Slug"];
+      /** @default  */
+      description: components["schemas"]["ProductDescription"];
+      price: components["schemas"]["Price"];
+      /** @description The former price, shown struck through; it must be higher than `price`. */
+      compareAtPrice?: {
+        /** @example 2999 */
+        amount: number;
+        /**
+         * @example EUR
+         * @enum {string}
+         */
+        currency: "EUR";
+      } | null;
+      /** @example 2 */
+      categoryId: number;
+      /** @default [] */
+      tags: components["schemas"]["Tag"][];
+      /** @default draft */
+      status: components["schemas"]["ProductStatus"];
+      /**
+       * @description Units on hand; recorded in the inventory ledger as the opening balance.
+       * @default 0
+       */
+      stockLevel: number;
+    };
+    /**
+     * @description The fields to change; the others keep their value. Stock is changed through stock adjustments,
+     *     so that every change has a reason in the ledger.
+     * @example {
+     *       "price": {
+     *         "amount": 1999,
+     *         "currency": "EUR"
+     *       },
+     *       "compareAtPrice": {
+     *         "amount": 2499,
+     *         "currency": "EUR"
+     *       }
+     *     }
+     */
+    ProductUpdate: {
+      name?: components["schemas"]["ProductName"];
+      slug?: components["schemas"]["Slug"];
+      description?: components["schemas"]["ProductDescription"];
+      price?: components["schemas"]["Price"];
+      /** @description The former price; null ends the sale. */
+      compareAtPrice?: {
+        /** @example 2999 */
+        amount: number;
+        /**
+         * @example EUR
+         * @enum {string}
+         */
+        currency: "EUR";
+      } | null;
+      /** @example 2 */
+      categoryId?: number;
+      tags?: components["schemas"]["Tag"][];
+      status?: components["schemas"]["ProductStatus"];
+    };
+    /**
+     * @description Why stock changed: `initial` is the opening balance of a new product (recorded by the API, not
+     *     accepted in adjustments); `restock` new units made; `correction` a recount; `damaged` and
+     *     `lost` units written off; `returned` units back from a customer.
+     * @example restock
+     * @enum {string}
+     */
+    StockAdjustmentReason: "initial" | "restock" | "correction" | "damaged" | "lost" | "returned";
+    /**
+     * @description A change to a product's stock and why it happened.
+     * @example {
+     *       "delta": 12,
+     *       "reason": "restock",
+     *       "note": "Twelve foxes finished this week"
+     *     }
+     */
+    StockAdjustment: {
+      /**
+       * @description Units added (positive) or removed (negative); never zero. Stock cannot go below zero.
+       * @example 12
+       */
+      delta: number;
+      reason: components["schemas"]["StockAdjustmentReason"];
+      /** @example Twelve foxes finished this week */
+      note?: string;
+    };
+    /** @description One line of a product's inventory ledger. */
+    InventoryEntry: {
+      /** @example 981 */
+      id: number;
+      /** @example 1 */
+      productId: number;
+      /** @example 12 */
+      delta: number;
+      reason: components["schemas"]["StockAdjustmentReason"];
+      /** @example Twelve foxes finished this week */
+      note: string | null;
+      /**
+       * @description The stock level right after this change.
+       * @example 19
+       */
+      stockAfter: number;
+      /**
+       * @description The staff account that made the change; null for changes made by the system.
+       * @example 0J5yW6p1QvKfCk0nN3b8x2Lr
+       */
+      actorId: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-25T10:15:00Z
+       */
+      createdAt: string;
+    };
+    /** @description A page of a product's inventory ledger, newest first. */
+    InventoryEntryList: {
+      data: components["schemas"]["InventoryEntry"][];
+      /**
+       * @description Pass as `cursor` for the next page; null on the last page.
+       * @example null
+       */
+      nextCursor: string | null;
+    };
   };
   responses: {
     /** @description Authentication required. */
@@ -1110,6 +1799,136 @@ export interface components {
         "application/problem+json": components["schemas"]["Problem"];
       };
     };
+    /** @description Nothing exists at this address, or it is not visible to you. */
+    NotFound: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/not_found",
+         *       "title": "Not found",
+         *       "status": 404,
+         *       "detail": "No product with id 9999",
+         *       "code": "not_found",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Not modified; your cached copy (named by `If-None-Match`) is still current. */
+    NotModified: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        ETag: components["headers"]["ETag"];
+        "Cache-Control": components["headers"]["CacheControl"];
+        [name: string]: unknown;
+      };
+      content?: never;
+    };
+    /** @description The `If-Match` ETag is stale: someone else changed the resource since you read it. */
+    PreconditionFailed: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/precondition_failed",
+         *       "title": "Precondition failed",
+         *       "status": 412,
+         *       "detail": "The product changed since you read it; fetch it again and reapply your change",
+         *       "code": "precondition_failed",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description Updates need `If-Match` with the ETag you read, so two editors never overwrite each other silently. */
+    PreconditionRequired: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/precondition_required",
+         *       "title": "Precondition required",
+         *       "status": 428,
+         *       "detail": "Send the product's ETag in If-Match so that concurrent edits are not lost",
+         *       "code": "precondition_required",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The request body or the uploaded file is too large. */
+    PayloadTooLarge: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/payload_too_large",
+         *       "title": "Payload too large",
+         *       "status": 413,
+         *       "detail": "Images are limited to 5 MB",
+         *       "code": "payload_too_large",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The body or the uploaded file is of a type this operation does not take. */
+    UnsupportedMediaType: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/unsupported_media_type",
+         *       "title": "Unsupported media type",
+         *       "status": 415,
+         *       "detail": "The file is not a JPEG, PNG, WebP or AVIF image",
+         *       "code": "unsupported_media_type",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
+    /** @description The request is well formed but cannot be carried out as it stands. */
+    UnprocessableEntity: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/invalid_image",
+         *       "title": "Unprocessable content",
+         *       "status": 422,
+         *       "detail": "The image could not be decoded",
+         *       "code": "invalid_image",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
   };
   parameters: {
     /**
@@ -1119,6 +1938,27 @@ export interface components {
     Limit: number;
     /** @description The `nextCursor` of the previous page. */
     Cursor: components["schemas"]["Cursor"];
+    /**
+     * @description The product's id.
+     * @example 1
+     */
+    ProductId: number;
+    /**
+     * @description The category's slug.
+     * @example animals
+     */
+    CategorySlug: components["schemas"]["Slug"];
+    /**
+     * @description The ETag you read. Required for changes: without it the answer is 428, and when the resource
+     *     has changed since, 412.
+     * @example "1-4"
+     */
+    IfMatch: string;
+    /**
+     * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+     * @example "1-4"
+     */
+    IfNoneMatch: string;
   };
   requestBodies: never;
   headers: {
@@ -1126,6 +1966,12 @@ export interface components {
     RequestId: string;
     /** @description The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production). */
     SetSessionCookie: string;
+    /** @description The version of the representation; send it back in `If-None-Match` to revalidate, or in `If-Match` to update. */
+    ETag: string;
+    /** @description How long shared and private caches may keep the response. */
+    CacheControl: string;
+    /** @description The URL of the created resource. */
+    Location: string;
   };
   pathItems: never;
 }
@@ -1229,7 +2075,13 @@ export interface operations {
          */
         includeEmpty?: boolean;
       };
-      header?: never;
+      header?: {
+        /**
+         * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+         * @example "1-4"
+         */
+        "if-none-match"?: components["parameters"]["IfNoneMatch"];
+      };
       path?: never;
       cookie?: never;
     };
@@ -1239,6 +2091,8 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          "Cache-Control": components["headers"]["CacheControl"];
           [name: string]: unknown;
         };
         content: {
@@ -1268,8 +2122,1184 @@ export interface operations {
           "application/json": components["schemas"]["CategoryTree"];
         };
       };
+      304: components["responses"]["NotModified"];
       400: components["responses"]["BadRequest"];
       429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  createCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CategoryCreate"];
+      };
+    };
+    responses: {
+      /** @description The category was created. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          Location: components["headers"]["Location"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 2,
+           *       "slug": "animals",
+           *       "name": "Animals",
+           *       "parentId": 1,
+           *       "position": 0,
+           *       "productCount": 30,
+           *       "breadcrumbs": [
+           *         {
+           *           "id": 1,
+           *           "slug": "amigurumi",
+           *           "name": "Amigurumi"
+           *         },
+           *         {
+           *           "id": 2,
+           *           "slug": "animals",
+           *           "name": "Animals"
+           *         }
+           *       ],
+           *       "children": [
+           *         {
+           *           "id": 17,
+           *           "slug": "woodland-animals",
+           *           "name": "Woodland animals",
+           *           "productCount": 12
+           *         }
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["CategoryDetail"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getCategory: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+         * @example "1-4"
+         */
+        "if-none-match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path: {
+        /**
+         * @description The category's slug.
+         * @example animals
+         */
+        slug: components["parameters"]["CategorySlug"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The category. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          "Cache-Control": components["headers"]["CacheControl"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 2,
+           *       "slug": "animals",
+           *       "name": "Animals",
+           *       "parentId": 1,
+           *       "position": 0,
+           *       "productCount": 30,
+           *       "breadcrumbs": [
+           *         {
+           *           "id": 1,
+           *           "slug": "amigurumi",
+           *           "name": "Amigurumi"
+           *         },
+           *         {
+           *           "id": 2,
+           *           "slug": "animals",
+           *           "name": "Animals"
+           *         }
+           *       ],
+           *       "children": [
+           *         {
+           *           "id": 17,
+           *           "slug": "woodland-animals",
+           *           "name": "Woodland animals",
+           *           "productCount": 12
+           *         }
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["CategoryDetail"];
+        };
+      };
+      304: components["responses"]["NotModified"];
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  deleteCategory: {
+    parameters: {
+      query?: {
+        /**
+         * @description The slug of the category that takes over the products and sub-categories.
+         * @example amigurumi
+         */
+        moveTo?: components["schemas"]["Slug"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description The category's slug.
+         * @example animals
+         */
+        slug: components["parameters"]["CategorySlug"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The category was deleted. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  updateCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The category's slug.
+         * @example animals
+         */
+        slug: components["parameters"]["CategorySlug"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CategoryUpdate"];
+      };
+    };
+    responses: {
+      /** @description The updated category. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 2,
+           *       "slug": "animals",
+           *       "name": "Animals",
+           *       "parentId": 1,
+           *       "position": 0,
+           *       "productCount": 30,
+           *       "breadcrumbs": [
+           *         {
+           *           "id": 1,
+           *           "slug": "amigurumi",
+           *           "name": "Amigurumi"
+           *         },
+           *         {
+           *           "id": 2,
+           *           "slug": "animals",
+           *           "name": "Animals"
+           *         }
+           *       ],
+           *       "children": [
+           *         {
+           *           "id": 17,
+           *           "slug": "woodland-animals",
+           *           "name": "Woodland animals",
+           *           "productCount": 12
+           *         }
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["CategoryDetail"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  listProducts: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+        /**
+         * @description Search words (at most 200 characters).
+         * @example granny square blanket
+         */
+        q?: string;
+        /**
+         * @description A category's slug; products of its sub-categories are included.
+         * @example amigurumi
+         */
+        category?: components["schemas"]["Slug"];
+        /**
+         * @description Lowest price, in cents, inclusive.
+         * @example 1000
+         */
+        minPrice?: number;
+        /**
+         * @description Highest price, in cents, inclusive.
+         * @example 5000
+         */
+        maxPrice?: number;
+        /**
+         * @description `true` for products ready to ship only, `false` for sold-out products only.
+         * @example true
+         */
+        inStock?: boolean;
+        /**
+         * @description Products carrying every one of these tags; repeat to narrow (`?tag=gift&tag=baby`).
+         * @example [
+         *       "gift"
+         *     ]
+         */
+        tag?: components["schemas"]["Tag"][];
+        /**
+         * @description The order: `newest` first (the default without `q`), `price_asc`, `price_desc`, `name`
+         *     (A to Z), or `relevance` (the default with `q`; without `q` it means `newest`).
+         * @example price_asc
+         */
+        sort?: "newest" | "price_asc" | "price_desc" | "name" | "relevance";
+      };
+      header?: {
+        /**
+         * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+         * @example "1-4"
+         */
+        "if-none-match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of products. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          "Cache-Control": components["headers"]["CacheControl"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": 1,
+           *           "slug": "sleepy-fox-amigurumi",
+           *           "name": "Sleepy Fox Amigurumi",
+           *           "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *           "price": {
+           *             "amount": 2499,
+           *             "currency": "EUR"
+           *           },
+           *           "compareAtPrice": null,
+           *           "stockLevel": 7,
+           *           "inStock": true,
+           *           "category": {
+           *             "id": 2,
+           *             "slug": "animals",
+           *             "name": "Animals"
+           *           },
+           *           "tags": [
+           *             "amigurumi",
+           *             "fox",
+           *             "gift"
+           *           ],
+           *           "images": [
+           *             {
+           *               "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *               "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *               "position": 0,
+           *               "width": 2400,
+           *               "height": 1800,
+           *               "urls": {
+           *                 "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *                 "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *                 "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *               }
+           *             }
+           *           ],
+           *           "status": "active",
+           *           "createdAt": "2026-11-02T09:30:00Z",
+           *           "updatedAt": "2026-11-20T16:05:00Z"
+           *         }
+           *       ],
+           *       "nextCursor": "eyJ2IjoxfQ8fJ2mQ0aZ1"
+           *     }
+           */
+          "application/json": components["schemas"]["ProductList"];
+        };
+      };
+      304: components["responses"]["NotModified"];
+      400: components["responses"]["BadRequest"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  createProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProductCreate"];
+      };
+    };
+    responses: {
+      /** @description The product was created. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          Location: components["headers"]["Location"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 1,
+           *       "slug": "sleepy-fox-amigurumi",
+           *       "name": "Sleepy Fox Amigurumi",
+           *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *       "price": {
+           *         "amount": 2499,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 7,
+           *       "inStock": true,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "fox",
+           *         "gift"
+           *       ],
+           *       "images": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ],
+           *       "status": "active",
+           *       "createdAt": "2026-11-02T09:30:00Z",
+           *       "updatedAt": "2026-11-20T16:05:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getProductBySlug: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+         * @example "1-4"
+         */
+        "if-none-match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path: {
+        /**
+         * @description The product's slug.
+         * @example sleepy-fox-amigurumi
+         */
+        slug: components["schemas"]["Slug"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          "Cache-Control": components["headers"]["CacheControl"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 1,
+           *       "slug": "sleepy-fox-amigurumi",
+           *       "name": "Sleepy Fox Amigurumi",
+           *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *       "price": {
+           *         "amount": 2499,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 7,
+           *       "inStock": true,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "fox",
+           *         "gift"
+           *       ],
+           *       "images": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ],
+           *       "status": "active",
+           *       "createdAt": "2026-11-02T09:30:00Z",
+           *       "updatedAt": "2026-11-20T16:05:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      304: components["responses"]["NotModified"];
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description ETags of copies you hold; when one is current the answer is 304 with no body.
+         * @example "1-4"
+         */
+        "if-none-match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          "Cache-Control": components["headers"]["CacheControl"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 1,
+           *       "slug": "sleepy-fox-amigurumi",
+           *       "name": "Sleepy Fox Amigurumi",
+           *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *       "price": {
+           *         "amount": 2499,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 7,
+           *       "inStock": true,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "fox",
+           *         "gift"
+           *       ],
+           *       "images": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ],
+           *       "status": "active",
+           *       "createdAt": "2026-11-02T09:30:00Z",
+           *       "updatedAt": "2026-11-20T16:05:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      304: components["responses"]["NotModified"];
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  deleteProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The ETag you read. Required for changes: without it the answer is 428, and when the resource
+         *     has changed since, 412.
+         * @example "1-4"
+         */
+        "if-match"?: components["parameters"]["IfMatch"];
+      };
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product was deleted. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      412: components["responses"]["PreconditionFailed"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  updateProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The ETag you read. Required for changes: without it the answer is 428, and when the resource
+         *     has changed since, 412.
+         * @example "1-4"
+         */
+        "if-match"?: components["parameters"]["IfMatch"];
+      };
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProductUpdate"];
+      };
+    };
+    responses: {
+      /** @description The updated product. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 1,
+           *       "slug": "sleepy-fox-amigurumi",
+           *       "name": "Sleepy Fox Amigurumi",
+           *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *       "price": {
+           *         "amount": 2499,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 7,
+           *       "inStock": true,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "fox",
+           *         "gift"
+           *       ],
+           *       "images": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ],
+           *       "status": "active",
+           *       "createdAt": "2026-11-02T09:30:00Z",
+           *       "updatedAt": "2026-11-20T16:05:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
+      422: components["responses"]["UnprocessableEntity"];
+      428: components["responses"]["PreconditionRequired"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  listStockAdjustments: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the ledger. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": 981,
+           *           "productId": 1,
+           *           "delta": 12,
+           *           "reason": "restock",
+           *           "note": "Twelve foxes finished this week",
+           *           "stockAfter": 19,
+           *           "actorId": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *           "createdAt": "2026-11-25T10:15:00Z"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          "application/json": components["schemas"]["InventoryEntryList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  adjustStock: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StockAdjustment"];
+      };
+    };
+    responses: {
+      /** @description The ledger entry; `stockAfter` is the new stock level. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 981,
+           *       "productId": 1,
+           *       "delta": 12,
+           *       "reason": "restock",
+           *       "note": "Twelve foxes finished this week",
+           *       "stockAfter": 19,
+           *       "actorId": "0J5yW6p1QvKfCk0nN3b8x2Lr",
+           *       "createdAt": "2026-11-25T10:15:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["InventoryEntry"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  uploadProductImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "multipart/form-data": {
+          /**
+           * Format: binary
+           * @description The photo.
+           */
+          file: string;
+          /**
+           * @description Alternative text for screen readers.
+           * @example Sleepy fox amigurumi curled up on a wool blanket
+           */
+          alt?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The stored photo with the URLs of its three sizes. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *       "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *       "position": 0,
+           *       "width": 2400,
+           *       "height": 1800,
+           *       "urls": {
+           *         "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *         "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *         "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *       }
+           *     }
+           */
+          "application/json": components["schemas"]["ProductImage"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  deleteProductImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+        /**
+         * @description The photo's id.
+         * @example img_k3v9q2m7x1p4z8r6t0wb
+         */
+        imageId: components["schemas"]["ImageId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The photo was deleted. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  reorderProductImages: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ImageOrder"];
+      };
+    };
+    responses: {
+      /** @description The photos in their new order. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ]
+           *     }
+           */
+          "application/json": components["schemas"]["ProductImageList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  listAdminProducts: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+        /**
+         * @description Only products with this status.
+         * @example draft
+         */
+        status?: components["schemas"]["ProductStatus"];
+        /**
+         * @description Search words (at most 200 characters).
+         * @example fox
+         */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of products. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": 221,
+           *           "slug": "dinosaur-amigurumi",
+           *           "name": "Dinosaur Amigurumi",
+           *           "description": "A friendly green dinosaur in cotton, 22 cm tall.",
+           *           "price": {
+           *             "amount": 2799,
+           *             "currency": "EUR"
+           *           },
+           *           "compareAtPrice": null,
+           *           "stockLevel": 0,
+           *           "inStock": false,
+           *           "category": {
+           *             "id": 2,
+           *             "slug": "animals",
+           *             "name": "Animals"
+           *           },
+           *           "tags": [
+           *             "amigurumi",
+           *             "dinosaur"
+           *           ],
+           *           "images": [],
+           *           "status": "draft",
+           *           "createdAt": "2026-11-25T09:30:00Z",
+           *           "updatedAt": "2026-11-25T09:30:00Z"
+           *         }
+           *       ],
+           *       "nextCursor": null
+           *     }
+           */
+          "application/json": components["schemas"]["ProductList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getAdminProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 221,
+           *       "slug": "dinosaur-amigurumi",
+           *       "name": "Dinosaur Amigurumi",
+           *       "description": "A friendly green dinosaur in cotton, 22 cm tall.",
+           *       "price": {
+           *         "amount": 2799,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 0,
+           *       "inStock": false,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "dinosaur"
+           *       ],
+           *       "images": [],
+           *       "status": "draft",
+           *       "createdAt": "2026-11-25T09:30:00Z",
+           *       "updatedAt": "2026-11-25T09:30:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The file name from a photo's `urls`.
+         * @example img_k3v9q2m7x1p4z8r6t0wb-card.webp
+         */
+        file: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The image. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          /** @description `public, max-age=31536000, immutable`. */
+          "Cache-Control"?: string;
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "image/webp": string;
+        };
+      };
+      304: components["responses"]["NotModified"];
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
       500: components["responses"]["InternalError"];
     };
   };

@@ -19,6 +19,11 @@ export const documentBase = {
       description: "The tree of product categories (Amigurumi > Animals, Home > Blankets, ...).",
     },
     {
+      name: "products",
+      description:
+        "Handmade crochet products: browsing, search with typo tolerance, and, for staff, managing\nproducts, their stock ledger and their photos.\n",
+    },
+    {
       name: "auth",
       description:
         "Accounts and sign-in. A session cookie (`joxicrochet-session`) or a Bearer access token\n(RS256, 15 minutes, verifiable with `/.well-known/jwks.json`) authenticates later calls.\n",

@@ -21,6 +21,9 @@ export interface OperationPolicy {
   rateLimit: { limit: number; windowSeconds: number; by: ("ip" | "email" | "user")[] } | null;
   /** Whether the general per-IP limit applies (`x-rate-limit: false` exempts an operation). */
   generalRateLimit: boolean;
-  /** The media types the request body may have, when the operation takes one. */
-  body: { required: boolean; mediaTypes: string[] } | null;
+  /**
+   * The media types the request body may have, when the operation takes one, and `x-body-limit`:
+   * the largest body in bytes, when it differs from the app-wide limit.
+   */
+  body: { required: boolean; mediaTypes: string[]; maxBytes: number | null } | null;
 }

@@ -15,7 +15,19 @@ export type DomainErrorCode =
   | "email_taken"
   | "account_locked"
   | "forbidden"
-  | "invalid_cursor";
+  | "invalid_cursor"
+  | "slug_taken"
+  | "precondition_failed"
+  | "precondition_required"
+  | "insufficient_stock"
+  | "category_cycle"
+  | "category_too_deep"
+  | "category_not_empty"
+  | "unprocessable"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "invalid_image"
+  | "image_too_large";
 
 export class DomainError extends Error {
   override name = "DomainError";

@@ -24,6 +24,19 @@ const DOMAIN_STATUS: Record<
   account_locked: { status: 429, title: "Too many failed attempts", headers: { "Retry-After": "900" } },
   forbidden: { status: 403, title: "Forbidden" },
   invalid_cursor: { status: 400, title: "Invalid cursor" },
+  slug_taken: { status: 409, title: "Slug taken" },
+  precondition_failed: { status: 412, title: "Precondition failed" },
+  precondition_required: { status: 428, title: "Precondition required" },
+  insufficient_stock: { status: 409, title: "Insufficient stock" },
+  category_cycle: { status: 409, title: "Category cycle" },
+  category_too_deep: { status: 409, title: "Category nested too deep" },
+  category_not_empty: { status: 409, title: "Category not empty" },
+  unprocessable: { status: 422, title: "Unprocessable content" },
+  unsupported_media_type: { status: 415, title: "Unsupported media type" },
+  payload_too_large: { status: 413, title: "Payload too large" },
+  invalid_image: { status: 422, title: "Unprocessable content" },
+  // Bytes within the limit but too many pixels (a decompression bomb): the content, not the size.
+  image_too_large: { status: 422, title: "Image too large" },
 };
 
 /** What Hono's own exceptions mean, as problems a client can branch on. */

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -84,7 +85,8 @@ async function openPglite(dataDir: string = MEMORY): Promise<PgliteHandle> {
     location = resolve(dataDir);
     await mkdir(location, { recursive: true });
   }
-  const client = await PGlite.create(location);
+  // PostgreSQL finds contrib extensions on disk; PGlite must be handed the ones migrations create.
+  const client = await PGlite.create(location, { extensions: { pg_trgm } });
   const db: Db = drizzlePglite({ client, schema });
   return {
     kind: "pglite",

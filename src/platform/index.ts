@@ -2,6 +2,7 @@ import { count } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { categories } from "../../db/schema/index.ts";
 import { seedDemoAccounts } from "../../db/seed/accounts.ts";
+import { seedPlaceholderImages } from "../../db/seed/images.ts";
 import { seedCatalog } from "../../db/seed/index.ts";
 import type { Config } from "../config";
 import { type DatabaseHandle, openDatabase } from "./db";
@@ -22,7 +23,8 @@ export interface Platform extends Omit<Services, "close"> {
  * them. The embedded default also gets the demo accounts the README names.
  */
 export async function openPlatform(
-  config: ServiceConfig & Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "seedOnStart">,
+  config: ServiceConfig &
+    Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "seedOnStart" | "seedPhotos">,
   logger: Logger,
 ): Promise<Platform> {
   const database = await openDatabase({
@@ -30,9 +32,8 @@ export async function openPlatform(
     onError: (error) => logger.warn({ err: error }, "idle database connection failed"),
   });
   await migrateDatabase(database);
-  if (config.seedOnStart && (await isCatalogEmpty(database))) {
-    await seedCatalog(database.db, (message) => logger.info(`seed: ${message}`));
-  }
+  const seeded = config.seedOnStart && (await isCatalogEmpty(database));
+  if (seeded) await seedCatalog(database.db, (message) => logger.info(`seed: ${message}`));
   const redis = config.redisUrl
     ? connectRedis(config.redisUrl, {
         keyPrefix: config.redisKeyPrefix,
@@ -46,11 +47,23 @@ export async function openPlatform(
   if (config.seedOnStart && database.kind === "pglite" && config.env !== "production") {
     await seedDemoAccounts(database.db, services.auth.auth, (message) => logger.info(`seed: ${message}`));
   }
+  const stopDrawing = new AbortController();
+  // The shop answers while the placeholder photos are drawn (a minute or so on first start);
+  // products show theirs as each is stored. `npm run db:seed` finishes an interrupted run.
+  const drawing =
+    seeded && config.seedPhotos
+      ? seedPlaceholderImages(database.db, services.catalog.images, {
+          signal: stopDrawing.signal,
+          onProgress: (message) => logger.info(`seed: ${message}`),
+        }).catch((error) => logger.warn({ err: error }, "seed: placeholder photos stopped"))
+      : undefined;
   return {
     ...services,
     database,
     redis,
     async close() {
+      stopDrawing.abort();
+      await drawing;
       await services.close();
       await database.close();
       redis?.disconnect();

@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import { type AuthPlatform, openAuth } from "./auth";
 import { authSecret } from "./auth/secret";
 import { type CacheStore, openCacheStore } from "./cache";
+import { type CatalogServices, openCatalogServices } from "./catalog";
 import type { DatabaseHandle } from "./db";
 import type { Logger } from "./logger";
 import { createMailer, type Mailer } from "./mailer";
@@ -21,6 +22,7 @@ export interface Services {
   outbox: OutboxWorker;
   auth: AuthPlatform;
   rateLimiter: RateLimiter;
+  catalog: CatalogServices;
   close(): Promise<void>;
 }
 
@@ -37,11 +39,12 @@ export function startServices(
     logger,
   );
   const outbox = startOutboxWorker({ db: database.db, mailer, logger });
+  const secret = authSecret(config.authSecret, config.dataDir);
   const auth = openAuth({
     db: database.db,
     redis,
     logger,
-    secret: authSecret(config.authSecret, config.dataDir),
+    secret,
     baseUrl: config.publicUrl,
     secureCookies: config.env === "production",
     keyRotationSeconds: config.authKeyRotationSeconds,
@@ -50,8 +53,16 @@ export function startServices(
   const rateLimiter = openRateLimiter(redis, (error) =>
     logger.warn({ err: String(error) }, "rate limiter: Redis failed; in-process counters for 5 s"),
   );
+  const catalog = openCatalogServices({
+    secret,
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    cache,
+    logger,
+  });
   return {
     cache,
+    catalog,
     rateLimiter,
     mailer,
     outbox,

@@ -43,7 +43,11 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  seed?: boolean;
+  /**
+   * What the database starts with: the category tree (the default, `true`), the whole seed
+   * catalog with its 290 products (`"catalog"`), or nothing (`false`).
+   */
+  seed?: boolean | "catalog";
   env?: Record<string, string>;
   cache?: CacheStore;
   /**
@@ -59,7 +63,9 @@ export interface TestAppOptions {
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  if (options.seed !== false) await seedCatalog(database.db);
+  if (options.seed !== false) {
+    await seedCatalog(database.db, undefined, { products: options.seed === "catalog" });
+  }
   const dataDir = await mkdtemp(join(tmpdir(), "jc-test-app-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -87,7 +93,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const cache = options.cache ?? services.cache;
   const deps: AppDependencies = {
     config,
-    platform: { database, cache, redis, auth: services.auth, rateLimiter: services.rateLimiter },
+    platform: {
+      database,
+      cache,
+      redis,
+      auth: services.auth,
+      rateLimiter: services.rateLimiter,
+      catalog: services.catalog,
+    },
     logger,
     metrics: createMetrics(),
     document: contract as unknown as AppDependencies["document"],

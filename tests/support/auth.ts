@@ -45,3 +45,15 @@ export async function mailsTo(api: TestApp, to: string): Promise<{ subject: stri
     .map((row) => row.payload as { to: string; subject: string; text: string })
     .filter((mail) => mail.to === to);
 }
+
+/** A signed-in staff account: its Bearer headers, for the catalog's admin operations. */
+export async function signedInAdmin(api: TestApp): Promise<Record<string, string>> {
+  const account = newAccount("staff");
+  await api.services.auth.auth.api.createUser({ body: { ...account, role: "admin" } });
+  const login = await api.request(
+    "/api/auth/login",
+    json({ email: account.email, password: account.password }),
+  );
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
+  return bearer(login.body.accessToken as string);
+}

@@ -1,17 +1,23 @@
 import { and, count, eq, isNull } from "drizzle-orm";
 import { categories, products } from "../../../db/schema/index.ts";
 import type { Db } from "../../platform/db.ts";
-import { buildCategoryTree, type CategoryNode, type CategoryTreeOptions } from "./category-tree.ts";
+import {
+  buildCategoryTree,
+  type CategoryNode,
+  type CategoryRecord,
+  type CategoryTreeOptions,
+} from "./category-tree.ts";
 
 export type { CategoryNode, CategoryTreeOptions } from "./category-tree.ts";
 
 /**
- * The category tree with visible-product counts rolled up to every ancestor, as the shop
- * shows it ("Amigurumi (42)"). The catalog is small, so two flat queries and an in-memory
- * build are cheaper and simpler than a recursive CTE.
+ * Every category and the number of products on sale directly in each. The catalog is small, so
+ * two flat queries and an in-memory build are cheaper and simpler than a recursive CTE.
  */
-export async function listCategoryTree(db: Db, options: CategoryTreeOptions = {}): Promise<CategoryNode[]> {
-  const [rows, counts] = await Promise.all([
+export async function loadCategories(
+  db: Db,
+): Promise<{ records: CategoryRecord[]; productCounts: Map<number, number> }> {
+  const [records, counts] = await Promise.all([
     db
       .select({
         id: categories.id,
@@ -27,6 +33,14 @@ export async function listCategoryTree(db: Db, options: CategoryTreeOptions = {}
       .where(and(eq(products.status, "active"), isNull(products.deletedAt)))
       .groupBy(products.categoryId),
   ]);
-  const productCounts = new Map(counts.map((row) => [row.categoryId, row.count]));
-  return buildCategoryTree(rows, productCounts, options);
+  return { records, productCounts: new Map(counts.map((row) => [row.categoryId, row.count])) };
+}
+
+/**
+ * The category tree with visible-product counts rolled up to every ancestor, as the shop
+ * shows it ("Amigurumi (42)").
+ */
+export async function listCategoryTree(db: Db, options: CategoryTreeOptions = {}): Promise<CategoryNode[]> {
+  const { records, productCounts } = await loadCategories(db);
+  return buildCategoryTree(records, productCounts, options);
 }

@@ -63,6 +63,8 @@ function childEnv(overrides: ServerEnv): Record<string, string> {
     PORT: "0",
     LOG_LEVEL: "info",
     AUTH_SECRET: E2E_AUTH_SECRET,
+    // Drawing 290 photos would compete with the tests for the CPU; the seed tests cover it.
+    SEED_PHOTOS: "false",
     ...overrides,
   };
   return Object.fromEntries(

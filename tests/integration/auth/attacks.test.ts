@@ -298,7 +298,11 @@ describe("strict bodies: nobody sets their own role, verification or ban", () =>
 
   it("refuses them in the body of every operation that takes one", async () => {
     const { token } = await registered(api);
-    const withBody = Object.values(policies).filter((policy) => policy.body !== null);
+    // Staff operations answer a customer 403 before reading the body; their strictness is
+    // tested with an admin in tests/integration/products/manage.test.ts.
+    const withBody = Object.values(policies).filter(
+      (policy) => policy.body?.mediaTypes.includes("application/json") && policy.roles.length === 0,
+    );
     expect(withBody.length).toBeGreaterThanOrEqual(10);
     for (const policy of withBody) {
       const response = await api.request(policy.path, json(privileged, bearer(token)), { ip: freshIp() });

@@ -13,9 +13,12 @@ const childrenOf = (id: number) => seedCategories.filter((category) => category.
 const bySeedOrder = (a: { position: number; name: string }, b: { position: number; name: string }) =>
   a.position - b.position || a.name.localeCompare(b.name, "en");
 
+// These tests count products they create themselves; the seed products are tested elsewhere.
+const CATEGORIES_ONLY = { products: false };
+
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedCatalog(database.db);
+  await seedCatalog(database.db, undefined, CATEGORIES_ONLY);
 });
 
 afterAll(async () => {
@@ -44,9 +47,9 @@ describe("seedCatalog", () => {
 
   it("is idempotent: a second run leaves the same rows", async () => {
     const before = await database.db.select().from(categories).orderBy(categories.id);
-    const result = await seedCatalog(database.db);
+    const result = await seedCatalog(database.db, undefined, CATEGORIES_ONLY);
     const after = await database.db.select().from(categories).orderBy(categories.id);
-    expect(result).toEqual({ categories: seedCategories.length });
+    expect(result).toEqual({ categories: seedCategories.length, products: 0 });
     expect(after).toEqual(before);
     const [total] = await database.db.select({ n: count() }).from(categories);
     expect(total?.n).toBe(seedCategories.length);
@@ -59,7 +62,7 @@ describe("seedCatalog", () => {
       .update(categories)
       .set({ name: "Renamed", position: 99 })
       .where(inArray(categories.id, [first.id]));
-    await seedCatalog(database.db);
+    await seedCatalog(database.db, undefined, CATEGORIES_ONLY);
     const [row] = await database.db
       .select()
       .from(categories)
@@ -89,6 +92,7 @@ describe("listCategoryTree product counts", () => {
     slug,
     name: slug,
     categoryId: leaf.id,
+    priceCents: 1000,
     status: "active",
     ...over,
   });

@@ -20,9 +20,9 @@ describe("GET /api/categories", () => {
   beforeAll(async () => {
     api = await createTestApp();
     await api.database.db.insert(products).values([
-      { slug: "fox-amigurumi", name: "Fox", categoryId: animals.id, status: "active" },
-      { slug: "owl-amigurumi", name: "Owl", categoryId: animals.id, status: "active" },
-      { slug: "draft-bear", name: "Bear", categoryId: animals.id, status: "draft" },
+      { slug: "fox-amigurumi", name: "Fox", categoryId: animals.id, priceCents: 1500, status: "active" },
+      { slug: "owl-amigurumi", name: "Owl", categoryId: animals.id, priceCents: 1500, status: "active" },
+      { slug: "draft-bear", name: "Bear", categoryId: animals.id, priceCents: 1500, status: "draft" },
     ]);
   });
   afterAll(async () => {
