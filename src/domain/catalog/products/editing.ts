@@ -36,7 +36,7 @@ export async function createProduct(
   draft: ProductDraft,
   actorId: string,
 ): Promise<VersionedProduct> {
-  checkPrices(draft.price, draft.compareAtPrice ?? null);
+  checkPrices(draft.price.amount, draft.compareAtPrice?.amount ?? null);
   const id = await deps.db.transaction(async (tx) => {
     await requireCategory(tx, draft.categoryId);
     const [row] = await insertOrConflict(() =>
@@ -87,12 +87,19 @@ export async function updateProduct(
       "Send the product's ETag in If-Match so that concurrent edits are not lost",
     );
   }
-  const current = await getProduct(deps, id, "staff");
-  if (!matches(ifMatch, current.etag)) throw stale();
-  const version = Number(current.etag.slice(1, -1).split("-")[1]);
-  const price = changes.price ?? current.product.price;
+  const [current] = await deps.db
+    .select({
+      version: products.version,
+      priceCents: products.priceCents,
+      compareAtCents: products.compareAtCents,
+    })
+    .from(products)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)));
+  if (!current) throw new DomainError("not_found", `No product with id ${id}`);
+  if (!matches(ifMatch, productEtag(id, current.version))) throw stale();
+  const price = changes.price?.amount ?? current.priceCents;
   const compareAt =
-    changes.compareAtPrice === undefined ? current.product.compareAtPrice : changes.compareAtPrice;
+    changes.compareAtPrice === undefined ? current.compareAtCents : (changes.compareAtPrice?.amount ?? null);
   checkPrices(price, compareAt);
 
   await deps.db.transaction(async (tx) => {
@@ -114,7 +121,7 @@ export async function updateProduct(
           version: sql`${products.version} + 1`,
           updatedAt: sql`now()`,
         })
-        .where(and(eq(products.id, id), eq(products.version, version), isNull(products.deletedAt)))
+        .where(and(eq(products.id, id), eq(products.version, current.version), isNull(products.deletedAt)))
         .returning({ id: products.id }),
     );
     if (updated.length === 0) throw stale();
@@ -164,8 +171,9 @@ function stale(): DomainError {
   );
 }
 
-function checkPrices(price: Money, compareAt: Money | null): void {
-  if (compareAt && compareAt.amount <= price.amount) {
+/** In cents; the shop sells in one currency, which the contract enforces. */
+function checkPrices(price: number, compareAt: number | null): void {
+  if (compareAt !== null && compareAt <= price) {
     throw new DomainError("unprocessable", "compareAtPrice must be higher than price, or null", {
       errors: [
         {
