@@ -4,7 +4,6 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
-import { deleteImageFiles } from "./domain/catalog/images/store-image";
 import { adminHandlers } from "./handlers/admin";
 import { authHandlers } from "./handlers/auth";
 import type { CatalogDeps } from "./handlers/catalog-deps";
@@ -88,20 +87,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   );
   const { auth, authenticator } = deps.platform.auth;
   const accounts = { auth, db: database.db, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS };
-  const { images } = deps.platform.catalog;
-  const catalog: CatalogDeps = {
-    ...deps.platform.catalog,
-    db: database.db,
-    deleteImageFiles: async (imageIds) => {
-      // The rows are gone already; a file left behind wastes disk but breaks nothing, so it is
-      // logged rather than failing a delete the client has seen succeed.
-      for (const imageId of imageIds) {
-        await deleteImageFiles(images, imageId).catch((error) =>
-          deps.logger.warn({ err: error, imageId }, "could not delete image files"),
-        );
-      }
-    },
-  };
+  const catalog: CatalogDeps = { ...deps.platform.catalog, db: database.db };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
     ...categoryHandlers(catalog),

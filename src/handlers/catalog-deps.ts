@@ -1,10 +1,7 @@
 import type { CatalogServices } from "../platform/catalog";
 import type { Db } from "../platform/db";
-import type { FileStorage } from "../platform/storage";
 
 /** What the catalog's handlers hand to the domain: the database and the catalog services. */
 export interface CatalogDeps extends CatalogServices {
   db: Db;
-  images: FileStorage;
-  deleteImageFiles(imageIds: string[]): Promise<void>;
 }
