@@ -121,14 +121,21 @@ export class ValueArbitraries {
     if (!first) throw new Error("empty allOf");
     if (rest.length === 0) return this.valid(first, depth);
     const extensions = rest.map((member) => objectParts(this.components, member));
+    const baseDeclared = new Set(Object.keys(objectParts(this.components, first).properties));
     return fc.tuple(...members.map((member) => this.valid(member, depth))).map((values) => {
       const [base, ...more] = values as Record<string, unknown>[];
       const merged: Record<string, unknown> = { ...base };
-      // A loose base may have generated an extra key that an extension declares; the
-      // extension's schema decides what that key holds, so the base's guess is dropped.
+      // A loose member may generate an extra key that another member declares; the declaring
+      // member's schema decides what that key holds, so the other's guess is dropped, both ways.
       for (const extension of extensions)
         for (const name of Object.keys(extension.properties)) delete merged[name];
-      return Object.assign(merged, ...more);
+      for (const [index, value] of more.entries()) {
+        const own = extensions[index]?.properties ?? {};
+        for (const [name, held] of Object.entries(value ?? {})) {
+          if (name in own || !baseDeclared.has(name)) merged[name] = held;
+        }
+      }
+      return merged;
     });
   }
 }
