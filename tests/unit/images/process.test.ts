@@ -1,17 +1,17 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { ImageRejected } from "../../../src/domain/catalog/images/errors";
 import { IMAGE_SIZE_NAMES } from "../../../src/domain/catalog/images/keys";
 import { type ProcessedImage, processImage } from "../../../src/domain/catalog/images/process";
 import { sniffImageType } from "../../../src/domain/catalog/images/sniff";
+import { DomainError } from "../../../src/domain/errors";
 import { blackPng, type Format, impostors, makeImage } from "./fixtures";
 
-async function rejectionOf(work: Promise<unknown>): Promise<ImageRejected> {
+async function rejectionOf(work: Promise<unknown>): Promise<DomainError> {
   const error = await work.then(
     () => new Error("expected the image to be refused"),
     (reason: unknown) => reason,
   );
-  if (error instanceof ImageRejected) return error;
+  if (error instanceof DomainError) return error;
   throw error;
 }
 

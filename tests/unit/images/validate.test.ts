@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ImageRejected } from "../../../src/domain/catalog/images/errors";
 import { checkUpload, MAX_IMAGE_BYTES } from "../../../src/domain/catalog/images/validate";
+import { DomainError } from "../../../src/domain/errors";
 import { impostors, makeImage, noisyPng } from "./fixtures";
 
-function rejectionOf(run: () => unknown): ImageRejected {
+function rejectionOf(run: () => unknown): DomainError {
   try {
     run();
   } catch (error) {
-    if (error instanceof ImageRejected) return error;
+    if (error instanceof DomainError) return error;
     throw error;
   }
   throw new Error("expected the upload to be refused");

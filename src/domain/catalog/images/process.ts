@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from "sharp";
-import { ImageRejected } from "./errors.ts";
+import { DomainError } from "../../errors.ts";
 import { IMAGE_SIZE_NAMES, IMAGE_SIZES, type ImageSize } from "./keys.ts";
 import { type ImageType, sniffImageType } from "./sniff.ts";
 
@@ -66,7 +66,7 @@ export async function processImage(
 async function readHeader(bytes: Uint8Array): Promise<Metadata> {
   const type = sniffImageType(bytes);
   if (type === undefined) {
-    throw new ImageRejected("unsupported_media_type", "The file is not a JPEG, PNG, WebP or AVIF image");
+    throw new DomainError("unsupported_media_type", "The file is not a JPEG, PNG, WebP or AVIF image");
   }
   const header = await sharp(bytes, { failOn: "error", limitInputPixels: false })
     .metadata()
@@ -81,7 +81,7 @@ async function readHeader(bytes: Uint8Array): Promise<Metadata> {
 
 function refuseAboveCap(header: Metadata, maxPixels: number): void {
   if (header.width * header.height <= maxPixels) return;
-  throw new ImageRejected(
+  throw new DomainError(
     "image_too_large",
     `The image has ${header.width}×${header.height} pixels; at most ${formatMegapixels(maxPixels)} are accepted`,
     { width: header.width, height: header.height, maxPixels },
@@ -117,7 +117,7 @@ async function decodeUpright(bytes: Uint8Array, maxPixels: number): Promise<RawI
     return { pixels: data, width: info.width, height: info.height, channels: info.channels };
   } catch (error) {
     if (error instanceof Error && /pixel limit/i.test(error.message)) {
-      throw new ImageRejected(
+      throw new DomainError(
         "image_too_large",
         `The image has more pixels than the ${formatMegapixels(maxPixels)} accepted`,
         { maxPixels },
@@ -137,8 +137,8 @@ async function encodeVariant(image: RawImage, longestEdge: number): Promise<Imag
   return { bytes: data, width: info.width, height: info.height };
 }
 
-function undecodable(cause?: unknown): ImageRejected {
-  return new ImageRejected("invalid_image", "The image could not be decoded", undefined, { cause });
+function undecodable(cause?: unknown): DomainError {
+  return new DomainError("invalid_image", "The image could not be decoded", undefined, { cause });
 }
 
 function formatMegapixels(pixels: number): string {

@@ -6,7 +6,6 @@ import type { FileStorage } from "../../../platform/storage/types.ts";
 import { DomainError } from "../../errors.ts";
 import type { ImageUrlOf, ProductImage } from "../products/model.ts";
 import { imagesOf } from "../products/rows.ts";
-import { ImageRejected } from "./errors.ts";
 import { newImageId } from "./keys.ts";
 import { processImage } from "./process.ts";
 import { deleteImageFiles, storeProcessedImage } from "./store-image.ts";
@@ -33,10 +32,8 @@ export async function uploadProductImage(
   upload: { bytes: Uint8Array; alt?: string },
 ): Promise<ProductImage> {
   await requireProduct(deps.db, productId);
-  const processed = await asDomainError(async () => {
-    checkUpload(upload.bytes);
-    return processImage(upload.bytes);
-  });
+  checkUpload(upload.bytes);
+  const processed = await processImage(upload.bytes);
   const imageId = newImageId();
   await storeProcessedImage(deps.images, imageId, processed);
   try {
@@ -144,15 +141,6 @@ async function bumpVersion(db: Pick<Db, "update">, productId: number): Promise<v
     .update(products)
     .set({ version: sql`${products.version} + 1`, updatedAt: sql`now()` })
     .where(eq(products.id, productId));
-}
-
-async function asDomainError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ImageRejected) throw new DomainError(error.code, error.message, error.details);
-    throw error;
-  }
 }
 
 /** One stored size of a photo, by its file name. */
