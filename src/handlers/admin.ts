@@ -3,6 +3,7 @@ import { listUsers } from "../domain/accounts/directory";
 import { listProducts } from "../domain/catalog/products/listing";
 import { getProduct } from "../domain/catalog/products/reading";
 import type { AppEnv } from "../http/env";
+import { versionEtag } from "../http/version-etag";
 import type { CatalogDeps } from "./catalog-deps";
 
 export function adminHandlers(
@@ -15,8 +16,8 @@ export function adminHandlers(
       return c.json(await listProducts(deps, { audience: "staff", limit, cursor, filters }), 200);
     },
     getAdminProduct: async (c) => {
-      const { product, etag } = await getProduct(deps, c.req.valid("param").id, "staff");
-      return c.json(product, 200, { ETag: etag });
+      const { product, version } = await getProduct(deps, c.req.valid("param").id, "staff");
+      return c.json(product, 200, { ETag: versionEtag(product.id, version) });
     },
   };
 }

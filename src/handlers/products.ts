@@ -5,7 +5,7 @@ import { listProducts } from "../domain/catalog/products/listing";
 import { getProduct, getProductBySlug } from "../domain/catalog/products/reading";
 import { callerOf } from "../http/authenticate";
 import type { AppEnv } from "../http/env";
-import { ifMatchSatisfied } from "../http/etag";
+import { versionEtag, versionsInIfMatch } from "../http/version-etag";
 import type { CatalogDeps } from "./catalog-deps";
 
 type ProductHandlers = Pick<
@@ -36,32 +36,29 @@ export function productHandlers(deps: CatalogDeps): ProductHandlers {
       );
     },
     getProduct: async (c) => {
-      const { product, etag } = await getProduct(deps, c.req.valid("param").id, "shop");
-      return c.json(product, 200, { ETag: etag });
+      const { product, version } = await getProduct(deps, c.req.valid("param").id, "shop");
+      return c.json(product, 200, { ETag: versionEtag(product.id, version) });
     },
     getProductBySlug: async (c) => {
-      const { product, etag } = await getProductBySlug(deps, c.req.valid("param").slug);
-      return c.json(product, 200, { ETag: etag });
+      const { product, version } = await getProductBySlug(deps, c.req.valid("param").slug);
+      return c.json(product, 200, { ETag: versionEtag(product.id, version) });
     },
     createProduct: async (c) => {
-      const { product, etag } = await editing.createProduct(deps, c.req.valid("json"), callerOf(c).userId);
-      return c.json(product, 201, { ETag: etag, Location: `/api/products/${product.id}` });
+      const { product, version } = await editing.createProduct(deps, c.req.valid("json"), callerOf(c).userId);
+      return c.json(product, 201, {
+        ETag: versionEtag(product.id, version),
+        Location: `/api/products/${product.id}`,
+      });
     },
     updateProduct: async (c) => {
       const { id } = c.req.valid("param");
-      const ifMatch = c.req.valid("header")["if-match"];
-      const { product, etag } = await editing.updateProduct(
-        deps,
-        id,
-        ifMatch,
-        c.req.valid("json"),
-        ifMatchSatisfied,
-      );
-      return c.json(product, 200, { ETag: etag });
+      const expected = versionsInIfMatch(c.req.valid("header")["if-match"], id);
+      const { product, version } = await editing.updateProduct(deps, id, expected, c.req.valid("json"));
+      return c.json(product, 200, { ETag: versionEtag(id, version) });
     },
     deleteProduct: async (c) => {
       const { id } = c.req.valid("param");
-      await editing.deleteProduct(deps, id, c.req.valid("header")["if-match"], ifMatchSatisfied);
+      await editing.deleteProduct(deps, id, versionsInIfMatch(c.req.valid("header")["if-match"], id));
       return c.body(null, 204);
     },
     adjustStock: async (c) => {

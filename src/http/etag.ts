@@ -40,11 +40,6 @@ export function weakMatch(a: EntityTag, b: EntityTag): boolean {
   return a.opaque === b.opaque;
 }
 
-/** RFC 9110 §8.8.3.2: neither is weak and the opaque tags are equal. */
-export function strongMatch(a: EntityTag, b: EntityTag): boolean {
-  return !a.weak && !b.weak && a.opaque === b.opaque;
-}
-
 /**
  * `If-None-Match` (RFC 9110 §13.1.2) against a representation that exists, with `currentEtag`
  * when it has one. `false` means the client's copy is current: a GET or HEAD answers 304.
@@ -57,21 +52,6 @@ export function ifNoneMatchSatisfied(header: string | undefined, currentEtag: st
   if (listed === "*") return false;
   const current = currentEtag === undefined ? undefined : parseEntityTag(currentEtag);
   return current === undefined || !listed.some((tag) => weakMatch(tag, current));
-}
-
-/**
- * `If-Match` (RFC 9110 §13.1.1) against an existing representation whose tag is `currentEtag`:
- * strong comparison, so a weak tag never matches; `*` matches any existing representation.
- * `false` means the write must answer 412. An absent header sets no precondition; an unreadable
- * one fails, because the client asked for a guard that cannot be checked.
- */
-export function ifMatchSatisfied(header: string | undefined, currentEtag: string): boolean {
-  if (header === undefined) return true;
-  const listed = parseEntityTagList(header);
-  if (listed === undefined) return false;
-  if (listed === "*") return true;
-  const current = parseEntityTag(currentEtag);
-  return current !== undefined && listed.some((tag) => strongMatch(tag, current));
 }
 
 /** A strong tag from the bytes of a body: 128 bits of SHA-256, base64url, quoted. */

@@ -4,8 +4,9 @@ import { requestId } from "hono/request-id";
 import { describe, expect, it } from "vitest";
 import type { OperationPolicy } from "../../../generated/server";
 import type { AppEnv } from "../../../src/http/env";
-import { bodyEtag, ifMatchSatisfied, ifNoneMatchSatisfied, parseEntityTagList } from "../../../src/http/etag";
+import { bodyEtag, ifNoneMatchSatisfied, parseEntityTagList } from "../../../src/http/etag";
 import { httpCache, STALE_WHILE_REVALIDATE_SECONDS } from "../../../src/http/http-cache";
+import { versionEtag, versionsInIfMatch } from "../../../src/http/version-etag";
 
 const policy: OperationPolicy = {
   operationId: "listThings",
@@ -245,16 +246,17 @@ describe("entity tags", () => {
     expect(ifNoneMatchSatisfied("*", undefined)).toBe(false);
   });
 
-  it("compares strongly for If-Match: a weak tag never matches", () => {
-    expect(ifMatchSatisfied(undefined, '"42-3"')).toBe(true);
-    expect(ifMatchSatisfied('"42-3"', '"42-3"')).toBe(true);
-    expect(ifMatchSatisfied('"1-1", "42-3"', '"42-3"')).toBe(true);
-    expect(ifMatchSatisfied("*", '"42-3"')).toBe(true);
-    expect(ifMatchSatisfied('W/"42-3"', '"42-3"')).toBe(false);
-    expect(ifMatchSatisfied('"42-3"', 'W/"42-3"')).toBe(false);
-    expect(ifMatchSatisfied('W/"42-3"', 'W/"42-3"')).toBe(false);
-    expect(ifMatchSatisfied('"42-2"', '"42-3"')).toBe(false);
-    expect(ifMatchSatisfied("42-3", '"42-3"')).toBe(false);
+  it("reads If-Match as the versions of one resource it accepts, strongly: a weak tag accepts none", () => {
+    expect(versionEtag(42, 3)).toBe('"42-3"');
+    expect(versionsInIfMatch(undefined, 42)).toBeUndefined();
+    expect(versionsInIfMatch('"42-3"', 42)).toEqual([3]);
+    expect(versionsInIfMatch('"1-1", "42-3",  "42-7"', 42)).toEqual([3, 7]);
+    expect(versionsInIfMatch("*", 42)).toBe("any");
+    expect(versionsInIfMatch('W/"42-3"', 42)).toEqual([]);
+    expect(versionsInIfMatch('"42-3"', 4)).toEqual([]);
+    expect(versionsInIfMatch('"142-3"', 42)).toEqual([]);
+    expect(versionsInIfMatch("42-3", 42)).toEqual([]);
+    expect(versionsInIfMatch('"42-x"', 42)).toEqual([]);
   });
 
   it("hashes bytes and text alike, to a quoted 22-character tag", () => {

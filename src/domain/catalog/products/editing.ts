@@ -5,8 +5,7 @@ import type { Db } from "../../../platform/db.ts";
 import { DomainError } from "../../errors.ts";
 import { violatedConstraint } from "../constraint-violation.ts";
 import { slugify } from "../slug.ts";
-import type { ImageUrlOf, Money, ProductStatus, VersionedProduct } from "./model.ts";
-import { productEtag } from "./model.ts";
+import type { ExpectedVersions, ImageUrlOf, Money, ProductStatus, VersionedProduct } from "./model.ts";
 import { getProduct } from "./reading.ts";
 
 export interface EditingDeps {
@@ -71,17 +70,17 @@ export async function createProduct(
 }
 
 /**
- * Applies the changes only if the product is still at the version the editor read (the ETag in
- * If-Match), in one conditional UPDATE, so a concurrent edit can never be overwritten silently.
+ * Applies the changes only if the product is still at a version the editor accepts (the one it
+ * read), in one conditional UPDATE, so a concurrent edit can never be overwritten silently. An
+ * editor that names no version is refused: a blind overwrite is how edits get lost.
  */
 export async function updateProduct(
   deps: EditingDeps,
   id: number,
-  ifMatch: string | undefined,
+  expected: ExpectedVersions | undefined,
   changes: ProductChanges,
-  matches: (ifMatch: string, etag: string) => boolean,
 ): Promise<VersionedProduct> {
-  if (ifMatch === undefined) {
+  if (expected === undefined) {
     throw new DomainError(
       "precondition_required",
       "Send the product's ETag in If-Match so that concurrent edits are not lost",
@@ -96,7 +95,7 @@ export async function updateProduct(
     .from(products)
     .where(and(eq(products.id, id), isNull(products.deletedAt)));
   if (!current) throw new DomainError("not_found", `No product with id ${id}`);
-  if (!matches(ifMatch, productEtag(id, current.version))) throw stale();
+  if (!accepts(expected, current.version)) throw stale();
   const price = changes.price?.amount ?? current.priceCents;
   const compareAt =
     changes.compareAtPrice === undefined ? current.compareAtCents : (changes.compareAtPrice?.amount ?? null);
@@ -139,8 +138,7 @@ export async function updateProduct(
 export async function deleteProduct(
   deps: EditingDeps,
   id: number,
-  ifMatch: string | undefined,
-  matches: (ifMatch: string, etag: string) => boolean,
+  expected: ExpectedVersions | undefined,
 ): Promise<void> {
   const imageIds = await deps.db.transaction(async (tx) => {
     const [row] = await tx
@@ -149,7 +147,7 @@ export async function deleteProduct(
       .where(and(eq(products.id, id), isNull(products.deletedAt)))
       .for("update");
     if (!row) throw new DomainError("not_found", `No product with id ${id}`);
-    if (ifMatch !== undefined && !matches(ifMatch, productEtag(id, row.version))) throw stale();
+    if (expected !== undefined && !accepts(expected, row.version)) throw stale();
     await tx
       .update(products)
       .set({ deletedAt: sql`now()`, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
@@ -162,6 +160,10 @@ export async function deleteProduct(
   });
   await deps.invalidator.invalidate(["products", `product:${id}`, "categories", "inventory"]);
   await deps.deleteImageFiles(imageIds);
+}
+
+function accepts(expected: ExpectedVersions, version: number): boolean {
+  return expected === "any" || expected.includes(version);
 }
 
 function stale(): DomainError {

@@ -35,19 +35,17 @@ export interface Product {
   updatedAt: string;
 }
 
-/** A product with the version its ETag is built from. */
+/** A product with its version, which every write to it bumps. */
 export interface VersionedProduct {
   product: Product;
-  etag: string;
+  version: number;
 }
+
+/**
+ * The versions an editor accepts to overwrite (the one it read, usually), or `"any"` when it
+ * accepts whatever is there; an empty list accepts nothing.
+ */
+export type ExpectedVersions = "any" | readonly number[];
 
 /** Where a product's photos can be downloaded; the HTTP layer knows the public address. */
 export type ImageUrlOf = (imageId: string, size: ImageSize) => string;
-
-/**
- * Strong, and changes with every write (the version is bumped by each), so it serves both
- * revalidation (If-None-Match) and optimistic locking (If-Match).
- */
-export function productEtag(id: number, version: number): string {
-  return `"${id}-${version}"`;
-}

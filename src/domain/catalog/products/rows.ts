@@ -1,13 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { categories, productImages, products } from "../../../../db/schema/index.ts";
 import type { Db } from "../../../platform/db.ts";
-import {
-  type ImageUrlOf,
-  type Product,
-  type ProductImage,
-  productEtag,
-  type VersionedProduct,
-} from "./model.ts";
+import type { ImageUrlOf, Product, ProductImage, VersionedProduct } from "./model.ts";
 
 /** The columns every product read selects: the product, its category, and its version. */
 export const productColumns = {
@@ -104,5 +98,5 @@ export async function withImages(db: Db, records: ProductRecord[], urlOf: ImageU
 export async function versioned(db: Db, record: ProductRecord, urlOf: ImageUrlOf): Promise<VersionedProduct> {
   const [product] = await withImages(db, [record], urlOf);
   if (!product) throw new Error("unreachable: one record gives one product");
-  return { product, etag: productEtag(record.id, record.version) };
+  return { product, version: record.version };
 }
