@@ -15,7 +15,6 @@ import { productHandlers } from "./handlers/products";
 import { accessLog } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
-import { trustedProxies } from "./http/client-ip";
 import type { AppEnv } from "./http/env";
 import { httpCache } from "./http/http-cache";
 import { mountOperations } from "./http/mount";
@@ -75,7 +74,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
   );
   const limiter = deps.platform.rateLimiter;
-  const proxies = trustedProxies(deps.config.trustedProxies);
+  const proxies = deps.config.trustedProxies;
   // Before the body limit, which may replace the request object the client address is read from.
   app.use(
     generalRateLimit({

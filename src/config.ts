@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { trustedProxies } from "./http/client-ip";
+import { type TrustedProxies, trustedProxies } from "./net/ip";
 
 const commaList = z.string().transform((value) =>
   value
@@ -33,15 +33,15 @@ const EnvironmentSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   CORS_ORIGINS: commaList.pipe(z.array(origin)).default([]),
   TRUSTED_PROXIES: commaList
-    .refine((entries) => {
+    .transform((entries, context) => {
       try {
-        trustedProxies(entries);
-        return true;
+        return trustedProxies(entries);
       } catch {
-        return false;
+        context.addIssue("must list IP addresses or CIDR ranges, such as 10.0.0.0/8,127.0.0.1");
+        return z.NEVER;
       }
-    }, "must list IP addresses or CIDR ranges, such as 10.0.0.0/8,127.0.0.1")
-    .default([]),
+    })
+    .default(trustedProxies([])),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -80,7 +80,8 @@ export interface Config {
   /** PUBLIC_URL, or the address the server listens on: the token issuer and the base of links in mail. */
   publicUrl: string;
   corsOrigins: string[];
-  trustedProxies: string[];
+  /** Proxies whose X-Forwarded-For is believed, parsed once here. */
+  trustedProxies: TrustedProxies;
   bodyLimitBytes: number;
   logLevel: Environment["LOG_LEVEL"];
   seedOnStart: boolean;

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { OperationPolicy } from "../../generated/server";
+import { rateLimitSubject, type TrustedProxies } from "../net/ip";
 import { digest, type RateLimiter, type RateLimitResult } from "../platform/rate-limit";
-import { clientIp, rateLimitSubject, type TrustedProxies } from "./client-ip";
+import { clientIp } from "./client-ip";
 import type { AppEnv } from "./env";
 import { HttpProblem } from "./problem";
 
@@ -46,7 +47,7 @@ function stateOf(c: Context): RequestState {
 /** Requests whose peer address is unknown (only under `app.request()` without an env) share one counter. */
 const UNKNOWN_CLIENT = "unknown";
 
-function clientSubject(c: Context, trusted: TrustedProxies | readonly string[]): string {
+function clientSubject(c: Context, trusted: TrustedProxies): string {
   const state = stateOf(c);
   if (state.subject === undefined) {
     const ip = clientIp(c, trusted);
@@ -59,7 +60,7 @@ export interface GeneralRateLimitOptions {
   limiter: RateLimiter;
   /** Requests per minute per client address (`RATE_LIMIT_PER_MINUTE`). */
   perMinute: number;
-  trustedProxies: TrustedProxies | readonly string[];
+  trustedProxies: TrustedProxies;
   /** Operations the general limit does not apply to (`x-rate-limit: false`); see `exemptFromGeneralLimit`. */
   exempt?: (method: string, path: string) => boolean;
 }
@@ -86,7 +87,7 @@ export type RateLimitDimension = NonNullable<OperationPolicy["rateLimit"]>["by"]
 
 export interface OperationRateLimitOptions {
   limiter: RateLimiter;
-  trustedProxies: TrustedProxies | readonly string[];
+  trustedProxies: TrustedProxies;
   /** The signed-in user, for the `user` dimension; by default the `userId` context variable. */
   userOf?: (c: Context<AppEnv>) => string | undefined;
   /** Multiplies the contract's limit (RATE_LIMIT_SCALE), so that a load test can raise it. */

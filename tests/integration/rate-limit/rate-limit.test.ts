@@ -11,6 +11,7 @@ import type { AppEnv } from "../../../src/http/env";
 import { createOpenApiApp } from "../../../src/http/openapi-app";
 import { HttpProblem } from "../../../src/http/problem";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "../../../src/http/rate-limit";
+import { trustedProxies as parseTrustedProxies } from "../../../src/net/ip";
 import { createLogger } from "../../../src/platform/logger";
 import {
   createMemoryRateLimiter,
@@ -105,7 +106,8 @@ interface FixtureOptions {
   trustedProxies?: string[];
 }
 
-function fixtureApp({ limiter, perMinute = 100, trustedProxies = [] }: FixtureOptions) {
+function fixtureApp({ limiter, perMinute = 100, trustedProxies: proxyList = [] }: FixtureOptions) {
+  const trustedProxies = parseTrustedProxies(proxyList);
   const app = createOpenApiApp(createLogger("silent"));
   app.use(
     generalRateLimit({

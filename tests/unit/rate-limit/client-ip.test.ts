@@ -1,12 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import {
-  clientIp,
-  normalizeIp,
-  rateLimitSubject,
-  type SocketAddressSource,
-  trustedProxies,
-} from "../../../src/http/client-ip";
+import { clientIp, type SocketAddressSource } from "../../../src/http/client-ip";
+import { normalizeIp, rateLimitSubject, trustedProxies } from "../../../src/net/ip";
 
 /** What Bun.serve hands the app as `c.env`, with the peer address the test chooses. */
 function peer(address: string | null): SocketAddressSource {
@@ -21,7 +16,7 @@ async function resolve(
   const app = new Hono();
   let seen: string | undefined = "(not called)";
   app.get("/", (c) => {
-    seen = clientIp(c, trusted);
+    seen = clientIp(c, trustedProxies(trusted));
     return c.body(null, 204);
   });
   const headers = new Headers();
@@ -143,7 +138,7 @@ describe("clientIp", () => {
 
   it("finds Bun's server under `server` too (as hono/bun does)", async () => {
     const app = new Hono();
-    app.get("/", (c) => c.text(clientIp(c, []) ?? "none"));
+    app.get("/", (c) => c.text(clientIp(c, trustedProxies([])) ?? "none"));
     const response = await app.request("/", {}, { server: peer("203.0.113.4") });
     expect(await response.text()).toBe("203.0.113.4");
   });
