@@ -21,18 +21,18 @@ import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
-import type { Platform } from "./platform";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
+import type { Shop } from "./startup";
 
 export interface AppDependencies {
   config: Pick<
     Config,
     "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "rateLimitScale" | "trustedProxies"
   >;
-  platform: Pick<Platform, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
+  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */

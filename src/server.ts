@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
-import { openPlatform } from "./platform";
 import { loadApiReferenceAssets } from "./platform/api-reference";
 import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
+import { startShop } from "./startup";
 
 function readConfig(): Config {
   try {
@@ -21,11 +21,11 @@ function readConfig(): Config {
 const startedAt = performance.now();
 const config = readConfig();
 const logger = createLogger(config.logLevel);
-const platform = await openPlatform(config, logger);
+const shop = await startShop(config, logger);
 const document = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 const app = buildApp({
   config,
-  platform,
+  platform: shop,
   logger,
   metrics: createMetrics(),
   document,
@@ -45,8 +45,8 @@ logger.info(
   {
     url: server.url.href,
     docs: new URL("/docs", server.url).href,
-    database: platform.database.kind,
-    cache: platform.cache.kind,
+    database: shop.database.kind,
+    cache: shop.cache.kind,
   },
   `JoxiCrochet API listening on ${server.url.href}`,
 );
@@ -58,7 +58,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, "stopping: no new connections, finishing requests in flight");
   // stop(false) stops accepting and resolves once every in-flight request has been answered.
   await server.stop(false);
-  await platform.close();
+  await shop.close();
   logger.info("stopped");
   process.exit(0);
 }

@@ -1,4 +1,4 @@
-import type { CatalogServices } from "../platform/catalog";
+import type { CatalogServices } from "../domain/catalog/services";
 import type { Db } from "../platform/db";
 
 /** What the catalog's handlers hand to the domain: the database and the catalog services. */

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { OperationPolicy } from "../../generated/server";
-import type { Caller } from "../domain/accounts/sessions";
 import { InvalidAccessToken } from "../platform/auth/access-tokens";
 import type { Authenticator } from "../platform/auth/authenticator";
+import type { Caller } from "../platform/auth/caller";
 import { SESSION_COOKIE } from "../platform/auth/options";
 import type { AppEnv } from "./env";
 import { HttpProblem } from "./problem";

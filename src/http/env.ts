@@ -1,6 +1,6 @@
 import type { RequestIdVariables } from "hono/request-id";
 import type { TimingVariables } from "hono/timing";
-import type { Caller } from "../domain/accounts/sessions";
+import type { Caller } from "../platform/auth/caller";
 
 /** What middleware leaves on the context for those after it. */
 export interface AppEnv {

@@ -14,7 +14,7 @@ import type { CacheStore } from "../../src/platform/cache";
 import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
 import { connectRedis, redisReady } from "../../src/platform/redis";
-import { type Services, startServices } from "../../src/platform/services";
+import { type Services, startServices } from "../../src/wiring";
 import { assertMatchesContract, contract } from "./contract";
 import { createTestDatabase, type TestDatabase } from "./database";
 

@@ -8,16 +8,10 @@ import type {
   TwoFactorSetup,
   User,
 } from "../../../generated/server";
+import type { Caller } from "../../platform/auth/caller";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
-import {
-  type AccountsDeps,
-  type Caller,
-  findUser,
-  sessionHeaders,
-  toUser,
-  type WithCookies,
-} from "./sessions";
+import { type AccountsDeps, findUser, sessionHeaders, toUser, type WithCookies } from "./sessions";
 
 export async function sendVerificationEmail(deps: AccountsDeps, caller: Caller): Promise<void> {
   const user = await findUser(deps, caller.userId);

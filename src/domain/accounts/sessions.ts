@@ -1,19 +1,11 @@
 import { eq } from "drizzle-orm";
 import { sessions, users } from "../../../db/schema/index.ts";
 import type { SignedIn, User } from "../../../generated/server";
+import type { Caller } from "../../platform/auth/caller";
 import type { Auth } from "../../platform/auth/instance";
 import type { Db } from "../../platform/db";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
-
-/** Who is calling, as authentication established it. */
-export interface Caller {
-  userId: string;
-  role: string;
-  sessionId: string;
-  /** Known when the caller came with the session cookie. */
-  sessionToken?: string;
-}
 
 /** A result plus the `Set-Cookie` headers that must reach the client with it. */
 export interface WithCookies<T> {
@@ -48,14 +40,6 @@ export function toUser(user: AuthUser): User {
     twoFactorEnabled: user.twoFactorEnabled === true,
     createdAt: new Date(user.createdAt).toISOString(),
   };
-}
-
-/** Only what Better-Auth needs from the request: its cookies (a pending two-factor sign-in). */
-export function forwardable(headers: Headers): Headers {
-  const forwarded = new Headers();
-  const cookie = headers.get("cookie");
-  if (cookie) forwarded.set("cookie", cookie);
-  return forwarded;
 }
 
 /** Headers that let Better-Auth act on the caller's session, however the caller authenticated. */

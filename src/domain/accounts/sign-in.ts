@@ -7,17 +7,11 @@ import type {
   SignInResult,
   TwoFactorCode,
 } from "../../../generated/server";
+import type { Caller } from "../../platform/auth/caller";
+import { forwardable } from "../../platform/auth/request-headers";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
-import {
-  type AccountsDeps,
-  accessTokenFor,
-  type Caller,
-  forwardable,
-  sessionHeaders,
-  signedIn,
-  type WithCookies,
-} from "./sessions";
+import { type AccountsDeps, accessTokenFor, sessionHeaders, signedIn, type WithCookies } from "./sessions";
 
 const cookiesOf = (headers: Headers) => headers.getSetCookie();
 

@@ -1,7 +1,7 @@
-import type { Caller } from "../../domain/accounts/sessions";
-import { forwardable } from "../../domain/accounts/sessions";
 import type { AccessTokenVerifier } from "./access-tokens";
+import type { Caller } from "./caller";
 import type { Auth } from "./instance";
+import { forwardable } from "./request-headers";
 
 /** Turns credentials into a caller: a Bearer token locally, a session cookie through the session store. */
 export interface Authenticator {

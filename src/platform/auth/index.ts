@@ -1,12 +1,10 @@
 import type { Redis } from "ioredis";
-import { accountMail } from "../../domain/accounts/mail";
 import type { Db } from "../db";
 import type { Logger } from "../logger";
-import { enqueueEmail } from "../outbox";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./access-tokens";
 import { type Authenticator, createAuthenticator } from "./authenticator";
 import { type Auth, createAuth } from "./instance";
-import { ACCESS_TOKEN_TTL_SECONDS, TOKEN_AUDIENCE } from "./options";
+import { ACCESS_TOKEN_TTL_SECONDS, type AuthMail, TOKEN_AUDIENCE } from "./options";
 import { createSessionRevocations } from "./revocations";
 import { redisSecondaryStorage } from "./secondary-storage";
 
@@ -19,8 +17,8 @@ export interface AuthSetup {
   baseUrl: string;
   secureCookies: boolean;
   keyRotationSeconds: number;
-  /** Called after a mail is queued, so that it goes out now rather than at the next poll. */
-  mailQueued(): void;
+  /** What authentication mails (links, codes), and how: the app wires it onto the outbox. */
+  mail: AuthMail;
 }
 
 export interface AuthPlatform {
@@ -41,11 +39,6 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
     );
   const revocations = createSessionRevocations(setup.redis, warn);
   const secondaryStorage = setup.redis ? redisSecondaryStorage(setup.redis, warn) : undefined;
-  const mails = accountMail(setup.baseUrl);
-  const queue = async (message: ReturnType<(typeof mails)["verifyEmail"]>) => {
-    await enqueueEmail(setup.db, message);
-    setup.mailQueued();
-  };
   const auth = createAuth(setup.db, {
     secret: setup.secret,
     baseUrl: setup.baseUrl,
@@ -63,12 +56,7 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
         secondaryStorage?.delete(session.token),
       ]);
     },
-    mail: {
-      verifyEmail: (to, token) => queue(mails.verifyEmail(to, token)),
-      resetPassword: (to, token) => queue(mails.resetPassword(to, token)),
-      signInCode: (to, code) => queue(mails.signInCode(to, code)),
-      twoFactorCode: (to, code) => queue(mails.twoFactorCode(to, code)),
-    },
+    mail: setup.mail,
   });
   const verifier = createAccessTokenVerifier({
     loadKeys: async () => (await auth.api.getJwks()) as never,

@@ -1,24 +1,12 @@
 import { join } from "node:path";
 import { imageFileKey } from "../domain/catalog/images/keys.ts";
 import { deleteImageFiles } from "../domain/catalog/images/store-image.ts";
-import type { ImageUrlOf } from "../domain/catalog/products/model.ts";
-import { type CursorCodec, signedCursors } from "../domain/pagination/signed-cursor.ts";
-import type { CacheStore } from "./cache";
-import { type CacheInvalidator, tagVersionInvalidator } from "./cache/invalidation.ts";
-import type { Logger } from "./logger";
-import { type FileStorage, folderStorage } from "./storage";
-
-/** What the catalog needs besides the database. */
-export interface CatalogServices {
-  cursors: CursorCodec;
-  /** The one channel every catalog write announces the cache tags it made stale through. */
-  invalidator: CacheInvalidator;
-  /** Product photos: a folder by default, a volume in containers. */
-  images: FileStorage;
-  imageUrlOf: ImageUrlOf;
-  /** Removes the files of photos whose rows are already gone; never fails the caller. */
-  deleteImageFiles(imageIds: string[]): Promise<void>;
-}
+import type { CatalogServices } from "../domain/catalog/services.ts";
+import { signedCursors } from "../domain/pagination/signed-cursor.ts";
+import type { CacheStore } from "../platform/cache";
+import { tagVersionInvalidator } from "../platform/cache/invalidation.ts";
+import type { Logger } from "../platform/logger";
+import { folderStorage } from "../platform/storage";
 
 export function openCatalogServices(options: {
   secret: string;

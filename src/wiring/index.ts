@@ -1,0 +1,58 @@
+import type { Redis } from "ioredis";
+import type { Config } from "../config";
+import type { CatalogServices } from "../domain/catalog/services";
+import { type AuthPlatform, openAuth } from "../platform/auth";
+import { authSecret } from "../platform/auth/secret";
+import type { DatabaseHandle } from "../platform/db";
+import type { Logger } from "../platform/logger";
+import { type Infrastructure, type InfrastructureConfig, startInfrastructure } from "../platform/services";
+import { accountMailer } from "./account-mail";
+import { openCatalogServices } from "./catalog";
+
+export type ServiceConfig = InfrastructureConfig &
+  Pick<Config, "env" | "publicUrl" | "authSecret" | "authKeyRotationSeconds">;
+
+export interface Services extends Infrastructure {
+  auth: AuthPlatform;
+  catalog: CatalogServices;
+}
+
+/**
+ * The platform's adapters with the domain wired onto them: authentication sends the accounts
+ * domain's mails through the outbox, and the catalog gets its cursors, cache tags and photos.
+ */
+export function startServices(
+  config: ServiceConfig,
+  database: DatabaseHandle,
+  redis: Redis | undefined,
+  logger: Logger,
+): Services {
+  const infrastructure = startInfrastructure(config, database, redis, logger);
+  const secret = authSecret(config.authSecret, config.dataDir);
+  const auth = openAuth({
+    db: database.db,
+    redis,
+    logger,
+    secret,
+    baseUrl: config.publicUrl,
+    secureCookies: config.env === "production",
+    keyRotationSeconds: config.authKeyRotationSeconds,
+    mail: accountMailer(config.publicUrl, infrastructure.queueMail),
+  });
+  const catalog = openCatalogServices({
+    secret,
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    cache: infrastructure.cache,
+    logger,
+  });
+  return {
+    ...infrastructure,
+    auth,
+    catalog,
+    async close() {
+      auth.close();
+      await infrastructure.close();
+    },
+  };
+}
