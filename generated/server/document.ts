@@ -21,7 +21,12 @@ export const documentBase = {
     {
       name: "products",
       description:
-        "Handmade crochet products: browsing, search with typo tolerance, and, for staff, managing\nproducts, their stock ledger and their photos.\n",
+        "Handmade crochet products: browsing, search with typo tolerance, and, for staff, managing\nproducts and their stock ledger.\n",
+    },
+    {
+      name: "images",
+      description:
+        "Product photos: staff upload, reorder and remove them; anyone downloads them in three sizes\n(WebP), cacheable for a year.\n",
     },
     {
       name: "auth",

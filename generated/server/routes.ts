@@ -3209,7 +3209,7 @@ export const uploadProductImage = createRoute({
   operationId: "uploadProductImage",
   method: "post",
   path: "/api/products/{id}/images",
-  tags: ["products"],
+  tags: ["images"],
   summary: "Upload a product photo",
   description:
     "Staff only. A JPEG, PNG, WebP or AVIF file of at most 5 MB and 40 megapixels, recognised by\nits content, not its name or declared type (anything else is 415; too large is 413). It is\nconverted to WebP in three sizes with its metadata (camera, location) removed, and added\nafter the product's other photos. Photos are uploaded as files only; the API never fetches\na URL.\n",
@@ -3500,7 +3500,7 @@ export const deleteProductImage = createRoute({
   operationId: "deleteProductImage",
   method: "delete",
   path: "/api/products/{id}/images/{imageId}",
-  tags: ["products"],
+  tags: ["images"],
   summary: "Remove a product photo",
   description: "Staff only. Removes the photo and its files; the photos after it move up.",
   security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
@@ -3688,7 +3688,7 @@ export const reorderProductImages = createRoute({
   operationId: "reorderProductImages",
   method: "put",
   path: "/api/products/{id}/image-order",
-  tags: ["products"],
+  tags: ["images"],
   summary: "Reorder a product's photos",
   description:
     "Staff only. Sets the display order; the list must name every photo of the product exactly\nonce (otherwise 422). The first becomes the main photo.\n",
@@ -4331,7 +4331,7 @@ export const getImage = createRoute({
   operationId: "getImage",
   method: "get",
   path: "/images/{file}",
-  tags: ["products"],
+  tags: ["images"],
   summary: "Download a product photo",
   description:
     "One size of a product photo, as WebP. A photo's files never change (a new upload gets a new\nid), so they may be cached for a year.\n",
