@@ -8,7 +8,13 @@ import { HttpProblem, type ProblemInit, problemResponse } from "./problem";
 
 const DOMAIN_STATUS: Record<
   DomainErrorCode,
-  { status: ContentfulStatusCode; title: string; headers?: Record<string, string> }
+  {
+    status: ContentfulStatusCode;
+    title: string;
+    headers?: Record<string, string>;
+    /** Said in HTTP's terms, where the domain's own words cannot name the header to send. */
+    detail?: string;
+  }
 > = {
   not_found: { status: 404, title: "Not found" },
   conflict: { status: 409, title: "Conflict" },
@@ -26,7 +32,11 @@ const DOMAIN_STATUS: Record<
   invalid_cursor: { status: 400, title: "Invalid cursor" },
   slug_taken: { status: 409, title: "Slug taken" },
   precondition_failed: { status: 412, title: "Precondition failed" },
-  precondition_required: { status: 428, title: "Precondition required" },
+  precondition_required: {
+    status: 428,
+    title: "Precondition required",
+    detail: "Send the ETag you last read in If-Match, so that concurrent edits are not lost",
+  },
   insufficient_stock: { status: 409, title: "Insufficient stock" },
   category_cycle: { status: 409, title: "Category cycle" },
   category_too_deep: { status: 409, title: "Category nested too deep" },
@@ -51,11 +61,11 @@ export function errorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof HttpProblem) return problemResponse(c, error.init);
     if (error instanceof DomainError) {
-      const mapped = DOMAIN_STATUS[error.code];
+      const { detail, ...mapped } = DOMAIN_STATUS[error.code];
       return problemResponse(c, {
         ...mapped,
         code: error.code,
-        detail: error.message,
+        detail: detail ?? error.message,
         extensions: error.details,
       });
     }

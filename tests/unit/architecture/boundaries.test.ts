@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { policies } from "../../../generated/server";
 
 const SRC = join(import.meta.dirname, "../../../src");
 
@@ -39,5 +40,59 @@ describe("architecture", () => {
         .map((source) => `${relative(SRC, file)} imports ${source}`),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it("keeps the platform below the domain: nothing under src/platform imports src/domain or the seed", () => {
+    const offenders = sourceFiles(join(SRC, "platform")).flatMap((file) =>
+      importsOf(file)
+        .filter((source) => source?.includes("/domain/") || source?.includes("/db/seed/"))
+        .map((source) => `${relative(SRC, file)} imports ${source}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps configuration at the bottom: src/config.ts imports nothing from src but src/net", () => {
+    const offenders = importsOf(join(SRC, "config.ts")).filter(
+      (source) => source?.startsWith(".") && !source.startsWith("./net/"),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps one domain error type: no class under src/domain extends Error but DomainError", () => {
+    const classes = sourceFiles(join(SRC, "domain")).flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/class\s+(\w+)\s+extends\s+\w*Error\b/g)].map(
+        (match) => `${relative(SRC, file)}: ${match[1]}`,
+      ),
+    );
+    expect(classes).toEqual(["domain/errors.ts: DomainError"]);
+  });
+
+  it("keeps the catalog domain free of HTTP: no ETag, If-Match or header plumbing under src/domain/catalog", () => {
+    const offenders = sourceFiles(join(SRC, "domain/catalog")).filter((file) =>
+      /\bHeaders\b|If-Match|ifMatch|\bETag|Etag\b|\betag\b|Set-Cookie/.test(
+        readFileSync(file, "utf8").replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ""),
+      ),
+    );
+    expect(offenders.map((file) => relative(SRC, file))).toEqual([]);
+  });
+
+  it("gives each contract tag one handler file, named after it, holding exactly its operations", async () => {
+    const byTag = new Map<string, string[]>();
+    for (const policy of Object.values(policies)) {
+      const [tag] = policy.tags;
+      expect(policy.tags, `${policy.operationId} has one tag`).toHaveLength(1);
+      byTag.set(tag as string, [...(byTag.get(tag as string) ?? []), policy.operationId].sort());
+    }
+    const implemented = new Map<string, string[]>();
+    for (const file of sourceFiles(join(SRC, "handlers"))) {
+      const module = (await import(file)) as Record<string, unknown>;
+      for (const [name, factory] of Object.entries(module)) {
+        if (!name.endsWith("Handlers") || typeof factory !== "function") continue;
+        // Building the handlers only closes over the dependencies; nothing reads them yet.
+        const operations = Object.keys(factory(new Proxy({}, { get: () => undefined })));
+        implemented.set(basename(file, ".ts"), operations.sort());
+      }
+    }
+    expect(Object.fromEntries(implemented)).toEqual(Object.fromEntries(byTag));
   });
 });

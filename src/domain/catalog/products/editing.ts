@@ -83,7 +83,7 @@ export async function updateProduct(
   if (expected === undefined) {
     throw new DomainError(
       "precondition_required",
-      "Send the product's ETag in If-Match so that concurrent edits are not lost",
+      "Name the version of the product you are changing, so that concurrent edits are not lost",
     );
   }
   const [current] = await deps.db
