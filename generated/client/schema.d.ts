@@ -827,6 +827,7 @@ export interface components {
        */
       title: string;
       /**
+       * Format: int32
        * @description The HTTP status code of this response.
        * @example 400
        */
@@ -887,6 +888,7 @@ export interface components {
      */
     Money: {
       /**
+       * Format: int32
        * @description The amount in minor units; 2499 is 24.99.
        * @example 2499
        */
@@ -973,6 +975,7 @@ export interface components {
     /** @description A category with its sub-categories. */
     CategoryNode: {
       /**
+       * Format: int32
        * @description Stable small id.
        * @example 2
        */
@@ -981,11 +984,13 @@ export interface components {
       /** @example Animals */
       name: string;
       /**
+       * Format: int32
        * @description The parent category's id; null for a top-level category.
        * @example 1
        */
       parentId: number | null;
       /**
+       * Format: int32
        * @description Products on sale in this category and all of its descendants.
        * @example 42
        */
@@ -1077,6 +1082,7 @@ export interface components {
       /** @enum {string} */
       tokenType: "Bearer";
       /**
+       * Format: int32
        * @description Seconds until the access token expires.
        * @example 900
        */
@@ -1102,7 +1108,10 @@ export interface components {
       accessToken: string;
       /** @enum {string} */
       tokenType: "Bearer";
-      /** @example 900 */
+      /**
+       * Format: int32
+       * @example 900
+       */
       expiresIn: number;
     };
     /**
@@ -1272,7 +1281,10 @@ export interface components {
      *     }
      */
     CategoryRef: {
-      /** @example 2 */
+      /**
+       * Format: int32
+       * @example 2
+       */
       id: number;
       slug: components["schemas"]["Slug"];
       /** @example Animals */
@@ -1280,12 +1292,16 @@ export interface components {
     };
     /** @description A sub-category, as listed on its parent's page. */
     CategorySummary: {
-      /** @example 2 */
+      /**
+       * Format: int32
+       * @example 2
+       */
       id: number;
       slug: components["schemas"]["Slug"];
       /** @example Animals */
       name: string;
       /**
+       * Format: int32
        * @description Products on sale in this category and all of its descendants.
        * @example 30
        */
@@ -1293,22 +1309,28 @@ export interface components {
     };
     /** @description One category with the trail that leads to it and its sub-categories. */
     CategoryDetail: {
-      /** @example 2 */
+      /**
+       * Format: int32
+       * @example 2
+       */
       id: number;
       slug: components["schemas"]["Slug"];
       /** @example Animals */
       name: string;
       /**
+       * Format: int32
        * @description The parent category's id; null for a top-level category.
        * @example 1
        */
       parentId: number | null;
       /**
+       * Format: int32
        * @description Display order among its siblings.
        * @example 0
        */
       position: number;
       /**
+       * Format: int32
        * @description Products on sale in this category and all of its descendants.
        * @example 30
        */
@@ -1334,12 +1356,14 @@ export interface components {
       name: components["schemas"]["CategoryName"];
       slug?: components["schemas"]["Slug"];
       /**
+       * Format: int32
        * @description The parent category; null or absent for a top-level category.
        * @default null
        * @example 1
        */
       parentId: number | null;
       /**
+       * Format: int32
        * @default 0
        * @example 3
        */
@@ -1357,11 +1381,15 @@ export interface components {
       name?: components["schemas"]["CategoryName"];
       slug?: components["schemas"]["Slug"];
       /**
+       * Format: int32
        * @description The new parent; null makes it a top-level category.
        * @example 7
        */
       parentId?: number | null;
-      /** @example 1 */
+      /**
+       * Format: int32
+       * @example 1
+       */
       position?: number;
     };
     /**
@@ -1399,16 +1427,19 @@ export interface components {
        */
       alt: string;
       /**
+       * Format: int32
        * @description Display order; the image at position 0 is the product's main photo.
        * @example 0
        */
       position: number;
       /**
+       * Format: int32
        * @description Width of the uploaded original, in pixels.
        * @example 2400
        */
       width: number;
       /**
+       * Format: int32
        * @description Height of the uploaded original, in pixels.
        * @example 1800
        */
@@ -1450,6 +1481,7 @@ export interface components {
      */
     Price: {
       /**
+       * Format: int32
        * @description The amount in cents; 2499 is 24.99 EUR.
        * @example 2499
        */
@@ -1463,6 +1495,7 @@ export interface components {
     /** @description A handmade crochet product. */
     Product: {
       /**
+       * Format: int32
        * @description Stable small id.
        * @example 1
        */
@@ -1473,12 +1506,16 @@ export interface components {
       price: components["schemas"]["Money"];
       /** @description The former price, shown struck through while the product is on sale; null when not on sale. */
       compareAtPrice: {
-        /** @example 2999 */
+        /**
+         * Format: int32
+         * @example 2999
+         */
         amount: number;
         /** @example EUR */
         currency: string;
       } | null;
       /**
+       * Format: int32
        * @description Units ready to ship.
        * @example 7
        */
@@ -1546,7 +1583,10 @@ export interface components {
       price: components["schemas"]["Price"];
       /** @description The former price, shown struck through; it must be higher than `price`. */
       compareAtPrice?: {
-        /** @example 2999 */
+        /**
+         * Format: int32
+         * @example 2999
+         */
         amount: number;
         /**
          * @example EUR
@@ -1554,13 +1594,17 @@ export interface components {
          */
         currency: "EUR";
       } | null;
-      /** @example 2 */
+      /**
+       * Format: int32
+       * @example 2
+       */
       categoryId: number;
       /** @default [] */
       tags: components["schemas"]["Tag"][];
       /** @default draft */
       status: components["schemas"]["ProductStatus"];
       /**
+       * Format: int32
        * @description Units on hand; recorded in the inventory ledger as the opening balance.
        * @default 0
        */
@@ -1587,7 +1631,10 @@ export interface components {
       price?: components["schemas"]["Price"];
       /** @description The former price; null ends the sale. */
       compareAtPrice?: {
-        /** @example 2999 */
+        /**
+         * Format: int32
+         * @example 2999
+         */
         amount: number;
         /**
          * @example EUR
@@ -1595,7 +1642,10 @@ export interface components {
          */
         currency: "EUR";
       } | null;
-      /** @example 2 */
+      /**
+       * Format: int32
+       * @example 2
+       */
       categoryId?: number;
       tags?: components["schemas"]["Tag"][];
       status?: components["schemas"]["ProductStatus"];
@@ -1618,6 +1668,7 @@ export interface components {
      */
     StockAdjustment: {
       /**
+       * Format: int32
        * @description Units added (positive) or removed (negative); never zero. Stock cannot go below zero.
        * @example 12
        */
@@ -1628,16 +1679,26 @@ export interface components {
     };
     /** @description One line of a product's inventory ledger. */
     InventoryEntry: {
-      /** @example 981 */
+      /**
+       * Format: int32
+       * @example 981
+       */
       id: number;
-      /** @example 1 */
+      /**
+       * Format: int32
+       * @example 1
+       */
       productId: number;
-      /** @example 12 */
+      /**
+       * Format: int32
+       * @example 12
+       */
       delta: number;
       reason: components["schemas"]["StockAdjustmentReason"];
       /** @example Twelve foxes finished this week */
       note: string | null;
       /**
+       * Format: int32
        * @description The stock level right after this change.
        * @example 19
        */
@@ -1889,7 +1950,7 @@ export interface components {
         "application/problem+json": components["schemas"]["Problem"];
       };
     };
-    /** @description The body or the uploaded file is of a type this operation does not take. */
+    /** @description The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept. */
     UnsupportedMediaType: {
       headers: {
         "X-Request-Id": components["headers"]["RequestId"];
@@ -1901,7 +1962,7 @@ export interface components {
          *       "type": "https://joxicrochet.shop/problems/unsupported_media_type",
          *       "title": "Unsupported media type",
          *       "status": 415,
-         *       "detail": "The file is not a JPEG, PNG, WebP or AVIF image",
+         *       "detail": "Content-Type 'text/plain' is not accepted here",
          *       "code": "unsupported_media_type",
          *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
          *     }
@@ -2186,6 +2247,7 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       409: components["responses"]["Conflict"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
@@ -2363,6 +2425,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
@@ -2565,6 +2628,7 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       409: components["responses"]["Conflict"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
@@ -2858,6 +2922,7 @@ export interface operations {
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       412: components["responses"]["PreconditionFailed"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       428: components["responses"]["PreconditionRequired"];
       429: components["responses"]["TooManyRequests"];
@@ -2968,6 +3033,7 @@ export interface operations {
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
@@ -3125,6 +3191,7 @@ export interface operations {
       401: components["responses"]["Unauthorized"];
       403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
+      415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
@@ -3346,6 +3413,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       409: components["responses"]["Conflict"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3376,6 +3444,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3527,6 +3596,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3553,6 +3623,7 @@ export interface operations {
         content?: never;
       };
       400: components["responses"]["BadRequest"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3580,6 +3651,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3607,6 +3679,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3633,6 +3706,7 @@ export interface operations {
         content?: never;
       };
       400: components["responses"]["BadRequest"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3680,6 +3754,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3718,6 +3793,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3765,6 +3841,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3793,6 +3870,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3830,6 +3908,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
@@ -3877,6 +3956,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };

@@ -217,6 +217,7 @@ export const listCategories = createRoute({
     query: z.object({
       depth: z
         .preprocess(numberFromString, z.int().min(1).max(5))
+        .openapi({ format: "int32" })
         .optional()
         .openapi({
           param: {
@@ -236,6 +237,8 @@ export const listCategories = createRoute({
       "if-none-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -341,7 +344,7 @@ export const listCategories = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -534,6 +537,29 @@ export const createCategory = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -565,7 +591,7 @@ export const createCategory = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -634,6 +660,8 @@ export const getCategory = createRoute({
       "if-none-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -760,7 +788,7 @@ export const getCategory = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -974,7 +1002,7 @@ export const deleteCategory = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -1190,6 +1218,29 @@ export const updateCategory = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -1221,7 +1272,7 @@ export const updateCategory = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -1287,6 +1338,7 @@ export const listProducts = createRoute({
     query: z.object({
       limit: z
         .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
         .default(20)
         .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
       cursor: CursorSchema.optional().openapi({
@@ -1296,6 +1348,8 @@ export const listProducts = createRoute({
         .string()
         .min(1)
         .max(200)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: { description: "Search words (at most 200 characters).", example: "granny square blanket" },
@@ -1308,10 +1362,12 @@ export const listProducts = createRoute({
       }),
       minPrice: z
         .preprocess(numberFromString, z.int().min(0).max(100000000))
+        .openapi({ format: "int32" })
         .optional()
         .openapi({ param: { description: "Lowest price, in cents, inclusive.", example: 1000 } }),
       maxPrice: z
         .preprocess(numberFromString, z.int().min(0).max(100000000))
+        .openapi({ format: "int32" })
         .optional()
         .openapi({ param: { description: "Highest price, in cents, inclusive.", example: 5000 } }),
       inStock: z
@@ -1348,6 +1404,8 @@ export const listProducts = createRoute({
       "if-none-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -1473,7 +1531,7 @@ export const listProducts = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -1687,6 +1745,29 @@ export const createProduct = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -1718,7 +1799,7 @@ export const createProduct = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -1790,6 +1871,8 @@ export const getProductBySlug = createRoute({
       "if-none-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -1932,7 +2015,7 @@ export const getProductBySlug = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -1997,12 +2080,15 @@ export const getProduct = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     headers: z.object({
       "if-none-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -2145,7 +2231,7 @@ export const getProduct = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -2212,12 +2298,15 @@ export const deleteProduct = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     headers: z.object({
       "if-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -2366,7 +2455,7 @@ export const deleteProduct = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -2433,12 +2522,15 @@ export const updateProduct = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     headers: z.object({
       "if-match": z
         .string()
         .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({
           param: {
@@ -2640,6 +2732,29 @@ export const updateProduct = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -2694,7 +2809,7 @@ export const updateProduct = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -2759,6 +2874,7 @@ export const listStockAdjustments = createRoute({
     query: z.object({
       limit: z
         .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
         .default(20)
         .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
       cursor: CursorSchema.optional().openapi({
@@ -2768,6 +2884,7 @@ export const listStockAdjustments = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
   },
@@ -2907,7 +3024,7 @@ export const listStockAdjustments = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -2974,6 +3091,7 @@ export const adjustStock = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     body: { required: true, content: { "application/json": { schema: StockAdjustmentSchema } } },
@@ -3122,6 +3240,29 @@ export const adjustStock = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -3153,7 +3294,7 @@ export const adjustStock = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -3221,6 +3362,7 @@ export const uploadProductImage = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     body: {
@@ -3235,9 +3377,11 @@ export const uploadProductImage = createRoute({
             alt: z
               .string()
               .max(200)
+              .regex(new RegExp("^[^\\u0000]*$", "u"))
               .openapi({
                 description: "Alternative text for screen readers.",
                 example: "Sleepy fox amigurumi curled up on a wool blanket",
+                pattern: "^[^\\u0000]*$",
               })
               .optional(),
           }),
@@ -3392,7 +3536,8 @@ export const uploadProductImage = createRoute({
       },
     },
     415: {
-      description: "The body or the uploaded file is of a type this operation does not take.",
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
       headers: {
         "X-Request-Id": {
           description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
@@ -3406,7 +3551,7 @@ export const uploadProductImage = createRoute({
             type: "https://joxicrochet.shop/problems/unsupported_media_type",
             title: "Unsupported media type",
             status: 415,
-            detail: "The file is not a JPEG, PNG, WebP or AVIF image",
+            detail: "Content-Type 'text/plain' is not accepted here",
             code: "unsupported_media_type",
             requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
           },
@@ -3444,7 +3589,7 @@ export const uploadProductImage = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -3510,6 +3655,7 @@ export const deleteProductImage = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
       imageId: ImageIdSchema.openapi({
         param: { description: "The photo's id.", example: "img_k3v9q2m7x1p4z8r6t0wb" },
@@ -3632,7 +3778,7 @@ export const deleteProductImage = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -3699,6 +3845,7 @@ export const reorderProductImages = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
     body: { required: true, content: { "application/json": { schema: ImageOrderSchema } } },
@@ -3831,6 +3978,29 @@ export const reorderProductImages = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     422: {
       description: "The request is well formed but cannot be carried out as it stands.",
       headers: {
@@ -3862,7 +4032,7 @@ export const reorderProductImages = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -3928,6 +4098,7 @@ export const listAdminProducts = createRoute({
     query: z.object({
       limit: z
         .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
         .default(20)
         .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
       cursor: CursorSchema.optional().openapi({
@@ -3940,6 +4111,8 @@ export const listAdminProducts = createRoute({
         .string()
         .min(1)
         .max(200)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
         .optional()
         .openapi({ param: { description: "Search words (at most 200 characters).", example: "fox" } }),
     }),
@@ -4064,7 +4237,7 @@ export const listAdminProducts = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -4130,6 +4303,7 @@ export const getAdminProduct = createRoute({
     params: z.object({
       id: z
         .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
         .openapi({ param: { description: "The product's id.", example: 1 } }),
     }),
   },
@@ -4275,7 +4449,7 @@ export const getAdminProduct = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -4570,6 +4744,29 @@ export const registerAccount = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -4579,7 +4776,7 @@ export const registerAccount = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -4739,6 +4936,29 @@ export const signIn = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -4748,7 +4968,7 @@ export const signIn = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -4857,7 +5077,7 @@ export const signOut = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -4972,7 +5192,7 @@ export const getCurrentUser = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5084,7 +5304,7 @@ export const refreshAccessToken = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5186,7 +5406,7 @@ export const sendVerificationEmail = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5324,6 +5544,29 @@ export const verifyEmail = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5333,7 +5576,7 @@ export const verifyEmail = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5437,6 +5680,29 @@ export const requestPasswordReset = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5446,7 +5712,7 @@ export const requestPasswordReset = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5571,6 +5837,29 @@ export const resetPassword = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5580,7 +5869,7 @@ export const resetPassword = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5705,6 +5994,29 @@ export const changePassword = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5714,7 +6026,7 @@ export const changePassword = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5818,6 +6130,29 @@ export const sendSignInCode = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5827,7 +6162,7 @@ export const sendSignInCode = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -5981,6 +6316,29 @@ export const signInWithCode = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -5990,7 +6348,7 @@ export const signInWithCode = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6128,6 +6486,29 @@ export const enableTwoFactor = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -6137,7 +6518,7 @@ export const enableTwoFactor = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6291,6 +6672,29 @@ export const verifyTwoFactor = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -6300,7 +6704,7 @@ export const verifyTwoFactor = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6436,6 +6840,29 @@ export const disableTwoFactor = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -6445,7 +6872,7 @@ export const disableTwoFactor = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6578,6 +7005,29 @@ export const regenerateBackupCodes = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -6587,7 +7037,7 @@ export const regenerateBackupCodes = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6741,6 +7191,29 @@ export const verifyBackupCode = createRoute({
         },
       },
     },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
     429: {
       description: "The client sent too many requests; retry after `Retry-After` seconds.",
       headers: {
@@ -6750,7 +7223,7 @@ export const verifyBackupCode = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -6815,6 +7288,7 @@ export const listUsers = createRoute({
     query: z.object({
       limit: z
         .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
         .default(20)
         .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
       cursor: CursorSchema.optional().openapi({
@@ -6935,7 +7409,7 @@ export const listUsers = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -7074,7 +7548,7 @@ export const getOpenApiDocument = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -7154,7 +7628,7 @@ export const getApiReference = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:
@@ -7240,7 +7714,7 @@ export const getApiReferenceScript = createRoute({
         },
         "Retry-After": {
           description: "Seconds to wait before retrying.",
-          schema: { type: "integer", minimum: 0 },
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
         },
         RateLimit: {
           description:

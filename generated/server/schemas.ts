@@ -48,7 +48,7 @@ export const ProblemSchema = z
       .int()
       .min(100)
       .max(599)
-      .openapi({ description: "The HTTP status code of this response.", example: 400 }),
+      .openapi({ description: "The HTTP status code of this response.", example: 400, format: "int32" }),
     detail: z
       .string()
       .openapi({
@@ -89,7 +89,7 @@ export const MoneySchema = z
       .int()
       .min(0)
       .max(100000000)
-      .openapi({ description: "The amount in minor units; 2499 is 24.99.", example: 2499 }),
+      .openapi({ description: "The amount in minor units; 2499 is 24.99.", example: 2499, format: "int32" }),
     currency: z
       .string()
       .regex(new RegExp("^[A-Z]{3}$", "u"))
@@ -204,18 +204,23 @@ export type NotReadyProblem = z.infer<typeof NotReadyProblemSchema>;
  */
 export const CategoryNodeSchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ description: "Stable small id.", example: 2 }),
-    slug: SlugSchema,
-    name: z.string().min(1).max(120).openapi({ example: "Animals" }),
-    parentId: z
+    id: z
       .int()
       .min(1)
-      .nullable()
-      .openapi({ description: "The parent category's id; null for a top-level category.", example: 1 }),
-    productCount: z
-      .int()
-      .min(0)
-      .openapi({ description: "Products on sale in this category and all of its descendants.", example: 42 }),
+      .max(2147483647)
+      .openapi({ description: "Stable small id.", example: 2, format: "int32" }),
+    slug: SlugSchema,
+    name: z.string().min(1).max(120).openapi({ example: "Animals" }),
+    parentId: z.int().min(1).max(2147483647).nullable().openapi({
+      description: "The parent category's id; null for a top-level category.",
+      example: 1,
+      format: "int32",
+    }),
+    productCount: z.int().min(0).max(2147483647).openapi({
+      description: "Products on sale in this category and all of its descendants.",
+      example: 42,
+      format: "int32",
+    }),
     get children() {
       return z.array(CategoryNodeSchema).openapi({ description: "Sub-categories, in display order." });
     },
@@ -243,10 +248,16 @@ export type Email = z.infer<typeof EmailSchema>;
 /**
  * At least 10 characters; a passphrase of several words is a good choice.
  */
-export const NewPasswordSchema = z.string().min(10).max(128).openapi("NewPassword", {
-  description: "At least 10 characters; a passphrase of several words is a good choice.",
-  example: "granny-square-autumn-42",
-});
+export const NewPasswordSchema = z
+  .string()
+  .min(10)
+  .max(128)
+  .regex(new RegExp("^[^\\u0000]*$", "u"))
+  .openapi("NewPassword", {
+    description: "At least 10 characters; a passphrase of several words is a good choice.",
+    example: "granny-square-autumn-42",
+    pattern: "^[^\\u0000]*$",
+  });
 export type NewPassword = z.infer<typeof NewPasswordSchema>;
 
 /**
@@ -283,7 +294,12 @@ export const RegistrationSchema = z
   .strictObject({
     email: EmailSchema,
     password: NewPasswordSchema,
-    name: z.string().min(1).max(100).openapi({ example: "Ada Lovelace" }),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Ada Lovelace", pattern: "^[^\\u0000]*$" }),
   })
   .openapi("Registration", {
     description: "A new customer account.",
@@ -297,7 +313,12 @@ export type Registration = z.infer<typeof RegistrationSchema>;
 export const CredentialsSchema = z
   .strictObject({
     email: EmailSchema,
-    password: z.string().min(1).max(128).openapi({ example: "granny-square-autumn-42" }),
+    password: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "granny-square-autumn-42", pattern: "^[^\\u0000]*$" }),
   })
   .openapi("Credentials", {
     description: "E-mail address and password.",
@@ -321,7 +342,8 @@ export const SignedInSchema = z
     expiresIn: z
       .int()
       .min(1)
-      .openapi({ description: "Seconds until the access token expires.", example: 900 }),
+      .max(2147483647)
+      .openapi({ description: "Seconds until the access token expires.", example: 900, format: "int32" }),
   })
   .openapi("SignedIn", {
     description:
@@ -361,7 +383,7 @@ export const AccessTokenSchema = z
       .string()
       .openapi({ example: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln" }),
     tokenType: z.enum(["Bearer"]),
-    expiresIn: z.int().min(1).openapi({ example: 900 }),
+    expiresIn: z.int().min(1).max(2147483647).openapi({ example: 900, format: "int32" }),
   })
   .openapi("AccessToken", { description: "A fresh Bearer access token for the current session." });
 export type AccessToken = z.infer<typeof AccessTokenSchema>;
@@ -397,11 +419,10 @@ export type SignInCode = z.infer<typeof SignInCodeSchema>;
  */
 export const VerificationTokenSchema = z
   .strictObject({
-    token: z
-      .string()
-      .min(1)
-      .max(2048)
-      .openapi({ example: "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2ln" }),
+    token: z.string().min(1).max(2048).regex(new RegExp("^[^\\u0000]*$", "u")).openapi({
+      example: "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2ln",
+      pattern: "^[^\\u0000]*$",
+    }),
   })
   .openapi("VerificationToken", {
     description: "The token from the verification e-mail.",
@@ -414,7 +435,12 @@ export type VerificationToken = z.infer<typeof VerificationTokenSchema>;
  */
 export const PasswordResetSchema = z
   .strictObject({
-    token: z.string().min(1).max(256).openapi({ example: "5Kq8wF0v2YcNn3dR" }),
+    token: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "5Kq8wF0v2YcNn3dR", pattern: "^[^\\u0000]*$" }),
     newPassword: NewPasswordSchema,
   })
   .openapi("PasswordReset", {
@@ -428,7 +454,12 @@ export type PasswordReset = z.infer<typeof PasswordResetSchema>;
  */
 export const PasswordChangeSchema = z
   .strictObject({
-    currentPassword: z.string().min(1).max(128).openapi({ example: "granny-square-autumn-42" }),
+    currentPassword: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "granny-square-autumn-42", pattern: "^[^\\u0000]*$" }),
     newPassword: NewPasswordSchema,
   })
   .openapi("PasswordChange", {
@@ -441,7 +472,14 @@ export type PasswordChange = z.infer<typeof PasswordChangeSchema>;
  * The account's password, asked again before a sensitive change.
  */
 export const PasswordConfirmationSchema = z
-  .strictObject({ password: z.string().min(1).max(128).openapi({ example: "granny-square-autumn-42" }) })
+  .strictObject({
+    password: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "granny-square-autumn-42", pattern: "^[^\\u0000]*$" }),
+  })
   .openapi("PasswordConfirmation", {
     description: "The account's password, asked again before a sensitive change.",
     example: { password: "granny-square-autumn-42" },
@@ -489,7 +527,14 @@ export type TwoFactorCode = z.infer<typeof TwoFactorCodeSchema>;
  * One of the backup codes; each works once.
  */
 export const BackupCodeSchema = z
-  .strictObject({ code: z.string().min(1).max(64).openapi({ example: "k3J9-a8Lq" }) })
+  .strictObject({
+    code: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "k3J9-a8Lq", pattern: "^[^\\u0000]*$" }),
+  })
   .openapi("BackupCode", {
     description: "One of the backup codes; each works once.",
     example: { code: "k3J9-a8Lq" },
@@ -575,7 +620,7 @@ export type ProductStatus = z.infer<typeof ProductStatusSchema>;
  */
 export const CategoryRefSchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ example: 2 }),
+    id: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }),
     slug: SlugSchema,
     name: z.string().min(1).max(120).openapi({ example: "Animals" }),
   })
@@ -590,13 +635,14 @@ export type CategoryRef = z.infer<typeof CategoryRefSchema>;
  */
 export const CategorySummarySchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ example: 2 }),
+    id: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }),
     slug: SlugSchema,
     name: z.string().min(1).max(120).openapi({ example: "Animals" }),
-    productCount: z
-      .int()
-      .min(0)
-      .openapi({ description: "Products on sale in this category and all of its descendants.", example: 30 }),
+    productCount: z.int().min(0).max(2147483647).openapi({
+      description: "Products on sale in this category and all of its descendants.",
+      example: 30,
+      format: "int32",
+    }),
   })
   .openapi("CategorySummary", { description: "A sub-category, as listed on its parent's page." });
 export type CategorySummary = z.infer<typeof CategorySummarySchema>;
@@ -606,19 +652,24 @@ export type CategorySummary = z.infer<typeof CategorySummarySchema>;
  */
 export const CategoryDetailSchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ example: 2 }),
+    id: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }),
     slug: SlugSchema,
     name: z.string().min(1).max(120).openapi({ example: "Animals" }),
-    parentId: z
-      .int()
-      .min(1)
-      .nullable()
-      .openapi({ description: "The parent category's id; null for a top-level category.", example: 1 }),
-    position: z.int().min(0).openapi({ description: "Display order among its siblings.", example: 0 }),
-    productCount: z
+    parentId: z.int().min(1).max(2147483647).nullable().openapi({
+      description: "The parent category's id; null for a top-level category.",
+      example: 1,
+      format: "int32",
+    }),
+    position: z
       .int()
       .min(0)
-      .openapi({ description: "Products on sale in this category and all of its descendants.", example: 30 }),
+      .max(2147483647)
+      .openapi({ description: "Display order among its siblings.", example: 0, format: "int32" }),
+    productCount: z.int().min(0).max(2147483647).openapi({
+      description: "Products on sale in this category and all of its descendants.",
+      example: 30,
+      format: "int32",
+    }),
     breadcrumbs: z
       .array(CategoryRefSchema)
       .min(1)
@@ -639,11 +690,11 @@ export const CategoryNameSchema = z
   .string()
   .min(1)
   .max(120)
-  .regex(new RegExp("^\\S", "u"))
+  .regex(new RegExp("^[^\\s\\u0000][^\\u0000]*$", "u"))
   .openapi("CategoryName", {
     description: "The category's display name.",
     example: "Animals",
-    pattern: "^\\S",
+    pattern: "^[^\\s\\u0000][^\\u0000]*$",
   });
 export type CategoryName = z.infer<typeof CategoryNameSchema>;
 
@@ -657,10 +708,15 @@ export const CategoryCreateSchema = z
     parentId: z
       .int()
       .min(1)
+      .max(2147483647)
       .nullable()
-      .openapi({ description: "The parent category; null or absent for a top-level category.", example: 1 })
+      .openapi({
+        description: "The parent category; null or absent for a top-level category.",
+        example: 1,
+        format: "int32",
+      })
       .default(null),
-    position: z.int().min(0).max(10000).openapi({ example: 3 }).default(0),
+    position: z.int().min(0).max(10000).openapi({ example: 3, format: "int32" }).default(0),
   })
   .openapi("CategoryCreate", { description: "A new category.", example: { name: "Dinosaurs", parentId: 1 } });
 export type CategoryCreate = z.infer<typeof CategoryCreateSchema>;
@@ -676,10 +732,15 @@ export const CategoryUpdateSchema = z
     parentId: z
       .int()
       .min(1)
+      .max(2147483647)
       .nullable()
-      .openapi({ description: "The new parent; null makes it a top-level category.", example: 7 })
+      .openapi({
+        description: "The new parent; null makes it a top-level category.",
+        example: 7,
+        format: "int32",
+      })
       .optional(),
-    position: z.int().min(0).max(10000).openapi({ example: 1 }).optional(),
+    position: z.int().min(0).max(10000).openapi({ example: 1, format: "int32" }).optional(),
   })
   .openapi("CategoryUpdate", {
     description:
@@ -733,18 +794,21 @@ export const ProductImageSchema = z
       description: "Alternative text for screen readers; empty when none was given.",
       example: "Sleepy fox amigurumi curled up on a wool blanket",
     }),
-    position: z.int().min(0).openapi({
+    position: z.int().min(0).max(2147483647).openapi({
       description: "Display order; the image at position 0 is the product's main photo.",
       example: 0,
+      format: "int32",
     }),
     width: z
       .int()
       .min(1)
-      .openapi({ description: "Width of the uploaded original, in pixels.", example: 2400 }),
-    height: z
-      .int()
-      .min(1)
-      .openapi({ description: "Height of the uploaded original, in pixels.", example: 1800 }),
+      .max(2147483647)
+      .openapi({ description: "Width of the uploaded original, in pixels.", example: 2400, format: "int32" }),
+    height: z.int().min(1).max(2147483647).openapi({
+      description: "Height of the uploaded original, in pixels.",
+      example: 1800,
+      format: "int32",
+    }),
     urls: ImageUrlsSchema,
   })
   .openapi("ProductImage", { description: "A photo of a product." });
@@ -776,21 +840,26 @@ export const ProductNameSchema = z
   .string()
   .min(1)
   .max(120)
-  .regex(new RegExp("^\\S", "u"))
+  .regex(new RegExp("^[^\\s\\u0000][^\\u0000]*$", "u"))
   .openapi("ProductName", {
     description: "The product's display name.",
     example: "Sleepy Fox Amigurumi",
-    pattern: "^\\S",
+    pattern: "^[^\\s\\u0000][^\\u0000]*$",
   });
 export type ProductName = z.infer<typeof ProductNameSchema>;
 
 /**
  * Plain text; blank lines separate paragraphs.
  */
-export const ProductDescriptionSchema = z.string().max(5000).openapi("ProductDescription", {
-  description: "Plain text; blank lines separate paragraphs.",
-  example: "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
-});
+export const ProductDescriptionSchema = z
+  .string()
+  .max(5000)
+  .regex(new RegExp("^[^\\u0000]*$", "u"))
+  .openapi("ProductDescription", {
+    description: "Plain text; blank lines separate paragraphs.",
+    example: "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+    pattern: "^[^\\u0000]*$",
+  });
 export type ProductDescription = z.infer<typeof ProductDescriptionSchema>;
 
 /**
@@ -802,7 +871,7 @@ export const PriceSchema = z
       .int()
       .min(0)
       .max(100000000)
-      .openapi({ description: "The amount in cents; 2499 is 24.99 EUR.", example: 2499 }),
+      .openapi({ description: "The amount in cents; 2499 is 24.99 EUR.", example: 2499, format: "int32" }),
     currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
   })
   .openapi("Price", {
@@ -816,14 +885,18 @@ export type Price = z.infer<typeof PriceSchema>;
  */
 export const ProductSchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ description: "Stable small id.", example: 1 }),
+    id: z
+      .int()
+      .min(1)
+      .max(2147483647)
+      .openapi({ description: "Stable small id.", example: 1, format: "int32" }),
     slug: SlugSchema,
     name: ProductNameSchema,
     description: ProductDescriptionSchema,
     price: MoneySchema,
     compareAtPrice: z
       .strictObject({
-        amount: z.int().min(0).max(100000000).openapi({ example: 2999 }),
+        amount: z.int().min(0).max(100000000).openapi({ example: 2999, format: "int32" }),
         currency: z
           .string()
           .regex(new RegExp("^[A-Z]{3}$", "u"))
@@ -834,7 +907,11 @@ export const ProductSchema = z
         description:
           "The former price, shown struck through while the product is on sale; null when not on sale.",
       }),
-    stockLevel: z.int().min(0).openapi({ description: "Units ready to ship.", example: 7 }),
+    stockLevel: z
+      .int()
+      .min(0)
+      .max(2147483647)
+      .openapi({ description: "Units ready to ship.", example: 7, format: "int32" }),
     inStock: z
       .boolean()
       .openapi({ description: "Whether at least one unit is ready to ship.", example: true }),
@@ -880,20 +957,23 @@ export const ProductCreateSchema = z
     price: PriceSchema,
     compareAtPrice: z
       .strictObject({
-        amount: z.int().min(0).max(100000000).openapi({ example: 2999 }),
+        amount: z.int().min(0).max(100000000).openapi({ example: 2999, format: "int32" }),
         currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
       })
       .nullable()
       .openapi({ description: "The former price, shown struck through; it must be higher than `price`." })
       .optional(),
-    categoryId: z.int().min(1).openapi({ example: 2 }),
+    categoryId: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }),
     tags: z.array(TagSchema).max(10).default([]),
     status: ProductStatusSchema.default("draft"),
     stockLevel: z
       .int()
       .min(0)
       .max(100000)
-      .openapi({ description: "Units on hand; recorded in the inventory ledger as the opening balance." })
+      .openapi({
+        description: "Units on hand; recorded in the inventory ledger as the opening balance.",
+        format: "int32",
+      })
       .default(0),
   })
   .openapi("ProductCreate", {
@@ -921,13 +1001,13 @@ export const ProductUpdateSchema = z
     price: PriceSchema.optional(),
     compareAtPrice: z
       .strictObject({
-        amount: z.int().min(0).max(100000000).openapi({ example: 2999 }),
+        amount: z.int().min(0).max(100000000).openapi({ example: 2999, format: "int32" }),
         currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
       })
       .nullable()
       .openapi({ description: "The former price; null ends the sale." })
       .optional(),
-    categoryId: z.int().min(1).openapi({ example: 2 }).optional(),
+    categoryId: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }).optional(),
     tags: z.array(TagSchema).max(10).optional(),
     status: ProductStatusSchema.optional(),
   })
@@ -960,9 +1040,15 @@ export const StockAdjustmentSchema = z
     delta: z.int().min(-100000).max(100000).openapi({
       description: "Units added (positive) or removed (negative); never zero. Stock cannot go below zero.",
       example: 12,
+      format: "int32",
     }),
     reason: StockAdjustmentReasonSchema,
-    note: z.string().max(500).openapi({ example: "Twelve foxes finished this week" }).optional(),
+    note: z
+      .string()
+      .max(500)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Twelve foxes finished this week", pattern: "^[^\\u0000]*$" })
+      .optional(),
   })
   .openapi("StockAdjustment", {
     description: "A change to a product's stock and why it happened.",
@@ -975,15 +1061,16 @@ export type StockAdjustment = z.infer<typeof StockAdjustmentSchema>;
  */
 export const InventoryEntrySchema = z
   .strictObject({
-    id: z.int().min(1).openapi({ example: 981 }),
-    productId: z.int().min(1).openapi({ example: 1 }),
-    delta: z.int().openapi({ example: 12 }),
+    id: z.int().min(1).max(2147483647).openapi({ example: 981, format: "int32" }),
+    productId: z.int().min(1).max(2147483647).openapi({ example: 1, format: "int32" }),
+    delta: z.int().min(-2147483648).max(2147483647).openapi({ example: 12, format: "int32" }),
     reason: StockAdjustmentReasonSchema,
     note: z.string().max(500).nullable().openapi({ example: "Twelve foxes finished this week" }),
     stockAfter: z
       .int()
       .min(0)
-      .openapi({ description: "The stock level right after this change.", example: 19 }),
+      .max(2147483647)
+      .openapi({ description: "The stock level right after this change.", example: 19, format: "int32" }),
     actorId: z.string().nullable().openapi({
       description: "The staff account that made the change; null for changes made by the system.",
       example: "0J5yW6p1QvKfCk0nN3b8x2Lr",

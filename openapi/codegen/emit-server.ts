@@ -3,6 +3,7 @@ import type { OpenAPIV3 } from "openapi-types";
 import { CodegenError, pointerOf, escapePointerSegment as seg } from "./errors";
 import { collectOperations, type Operation, resolveComponent } from "./operations";
 import { policyOf } from "./policy";
+import { checkRequestStrings } from "./storable";
 import {
   componentNameOfRef,
   FORMAT_HELPERS,
@@ -20,6 +21,7 @@ const HEADER =
 /** The files of generated/server/, by name. */
 export function emitServer(document: OpenAPIV3.Document): Record<string, string> {
   const operations = collectOperations(document);
+  checkRequestStrings(document, operations);
   const schemas = emitSchemas(document);
   return {
     "coerce.ts": HEADER + readFileSync(new URL("./runtime/coerce.ts", import.meta.url), "utf8"),

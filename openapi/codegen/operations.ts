@@ -112,6 +112,10 @@ function toOperation(
       ],
   );
   if (responses.length === 0) throw new CodegenError(pointer, "declares no response");
+  if (requestBody && !responses.some(([status]) => status === "415")) {
+    // A body in another media type is refused with 415 before validation; clients must know it.
+    throw new CodegenError(`${pointer}/responses`, "an operation that takes a request body must declare 415");
+  }
   const extensions = Object.fromEntries(Object.entries(operation).filter(([key]) => key.startsWith("x-")));
   return {
     operationId: operation.operationId as string,

@@ -46,7 +46,7 @@ const SUPPORTED_KEYWORDS = new Set([
  * String formats and their zod translation; other formats are refused. Where zod's builder reads a
  * format differently from the contract (JSON Schema), the check comes from runtime/formats.ts.
  */
-const STRING_FORMATS: Record<string, string> = {
+export const STRING_FORMATS: Record<string, string> = {
   email: "z.email({ pattern: EMAIL })",
   // RFC 4122 spells a UUID as 8-4-4-4-12 hex digits, whatever its version and variant bits;
   // `z.uuid()` also demands RFC 9562 version and variant bits.
@@ -200,6 +200,7 @@ export class ZodEmitter {
     if (schema.format && !["int32", "int64", "float", "double"].includes(schema.format)) {
       throw new CodegenError(pointer, `unsupported numeric format '${schema.format}'`);
     }
+    if (schema.type === "integer") checkIntegerRange(schema, pointer);
     // `integer` is a safe integer: JavaScript cannot represent larger ones exactly.
     let code = schema.type === "integer" ? "z.int()" : "z.number()";
     const bounds = [
@@ -470,6 +471,42 @@ export class ZodEmitter {
   }
 }
 
+/**
+ * The values an integer format can hold. `int32` is PostgreSQL's `integer`; `int64` is `bigint`
+ * as far as a JSON number carries it exactly (a safe integer).
+ */
+export const INTEGER_RANGES = {
+  int32: { min: -(2 ** 31), max: 2 ** 31 - 1 },
+  int64: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
+
+/**
+ * What the database can hold, the contract says: every integer names its format and both bounds
+ * within it, so a value the column cannot store is refused as bad input (400), never met by the
+ * database (500).
+ */
+function checkIntegerRange(schema: OpenAPIV3.SchemaObject, pointer: string): void {
+  const range = INTEGER_RANGES[schema.format as keyof typeof INTEGER_RANGES];
+  if (!range) {
+    throw new CodegenError(
+      pointer,
+      "an integer must name its format, int32 or int64, so that the contract says what the database can hold",
+    );
+  }
+  for (const [bound, limit, inside] of [
+    ["minimum", range.min, (value: number) => value >= range.min],
+    ["maximum", range.max, (value: number) => value <= range.max],
+  ] as const) {
+    const value = schema[bound];
+    if (value === undefined || !inside(value)) {
+      throw new CodegenError(
+        pointer,
+        `an ${schema.format} integer needs a ${bound} within its range (${limit}); give the bound the column or the domain allows`,
+      );
+    }
+  }
+}
+
 /** Optional means `.optional()`: absent is fine; a default is applied when absent. */
 export function withPresence(expression: string, schema: Schema, required: boolean, pointer: string): string {
   const fallback = "$ref" in schema ? undefined : schema.default;
@@ -516,7 +553,8 @@ function metaArgument(schema: OpenAPIV3.SchemaObject, prefix: string): string {
   if (schema.deprecated) meta.deprecated = true;
   // What the document cannot read from the zod schema: the format of a refinement, and the
   // pattern itself (zod-to-openapi writes a flagged RegExp as "<source>/u").
-  if (schema.format === "uri") meta.format = "uri";
+  if (schema.format === "uri" || schema.format === "int32" || schema.format === "int64")
+    meta.format = schema.format;
   if (schema.pattern !== undefined) meta.pattern = schema.pattern;
   return Object.keys(meta).length > 0 ? `${prefix}${JSON.stringify(meta)}` : "";
 }

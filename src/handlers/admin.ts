@@ -10,7 +10,7 @@ export function adminHandlers(
   deps: CatalogDeps,
 ): Pick<Handlers<AppEnv>, "listUsers" | "listAdminProducts" | "getAdminProduct"> {
   return {
-    listUsers: async (c) => c.json(await listUsers(deps.db, c.req.valid("query")), 200),
+    listUsers: async (c) => c.json(await listUsers(deps, c.req.valid("query")), 200),
     listAdminProducts: async (c) => {
       const { limit, cursor, ...filters } = c.req.valid("query");
       return c.json(await listProducts(deps, { audience: "staff", limit, cursor, filters }), 200);

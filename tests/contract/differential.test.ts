@@ -9,6 +9,8 @@ import document from "../../generated/openapi.json" with { type: "json" };
 import { routes } from "../../generated/server/routes";
 import * as schemas from "../../generated/server/schemas";
 import { checkAgreement, type Target, targetsOf } from "./support/differential";
+import { completeValue, leafAt, leavesOf, replacedAt, unstorable } from "./support/leaves";
+import type { Components } from "./support/schema-arbitrary";
 
 const contract = document as unknown as OpenAPIV3.Document;
 const RUNS = { valid: 3000, mutated: 6000, anything: 3000 };
@@ -89,5 +91,42 @@ describe("query text as Hono hands it over (listCategories: depth 1..5, includeE
 
   it.each(["1", "0", "yes", "no", "", "TRUE", "False", "on"])("refuses ?includeEmpty=%j", (text) => {
     expect(parse({ includeEmpty: text }).success).toBe(false);
+  });
+});
+
+describe("what the database cannot hold is refused in every string and integer of every request", () => {
+  const components = (contract.components?.schemas ?? {}) as Components;
+  const requests = targets.filter((each) => !each.name.startsWith("schema "));
+  const cases = requests.flatMap((each) => {
+    const complete = completeValue(components, each.schema);
+    return leavesOf(components, each.schema, complete).flatMap((leaf) =>
+      unstorable(leaf, leafAt(complete, leaf.path)).map(
+        (bad) =>
+          [
+            `${each.name} ${leaf.path.join(".")} = ${bad.label}`,
+            each,
+            complete,
+            leaf.path,
+            bad.value,
+          ] as const,
+      ),
+    );
+  });
+
+  it("sweeps a string or an integer of every operation that takes input", () => {
+    const swept = new Set(cases.map(([, each]) => each.name.split(" ")[0]));
+    const taking = new Set(requests.map((each) => each.name.split(" ")[0]));
+    // Operations whose input is only enums or booleans have nothing to sweep.
+    expect([...taking].filter((operation) => !swept.has(operation))).toEqual([]);
+    expect(cases.length).toBeGreaterThan(60);
+  });
+
+  it.each(cases)("%s", (_name, each, complete, path, bad) => {
+    const valid = each.encode(complete);
+    expect(each.zod.safeParse(valid).success, "the complete value is valid").toBe(true);
+    expect(each.contract(each.decode(valid)), "the contract accepts the complete value").toBe(true);
+    const broken = each.encode(replacedAt(complete, path, bad));
+    expect(each.zod.safeParse(broken).success, "zod refuses it").toBe(false);
+    expect(each.contract(each.decode(broken)), "the contract refuses it").toBe(false);
   });
 });

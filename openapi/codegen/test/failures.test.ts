@@ -10,13 +10,19 @@ import { removeDir, scratchDir, writeContract } from "./support";
 type Json = Record<string, unknown>;
 
 const ok = { 200: { description: "OK" } };
+/** What every operation that takes a body declares beside its success. */
+const withBody = { ...ok, 415: { description: "Unsupported media type" } };
 const operation = (extra: Json = {}): Json => ({
   operationId: "getThing",
   summary: "Get a thing",
   description: "A thing.",
-  responses: ok,
+  responses: "requestBody" in extra ? withBody : ok,
   ...extra,
 });
+/** An integer as the contract must write it: a format and both bounds within it. */
+const int32: Json = { type: "integer", format: "int32", minimum: 0, maximum: 1000 };
+/** Free text as a request may carry it: anything PostgreSQL text can hold. */
+const text: Json = { type: "string", pattern: "^[^\\u0000]*$" };
 const strictObject = (properties: Json, extra: Json = {}): Json => ({
   type: "object",
   additionalProperties: false,
@@ -101,7 +107,7 @@ const CASES: Record<string, Case> = {
   },
   "an allOf extension that redeclares a base property": {
     schemas: {
-      Base: { type: "object", required: ["id"], properties: { id: { type: "integer" } } },
+      Base: { type: "object", required: ["id"], properties: { id: int32 } },
       Thing: { allOf: [ref("Base"), { type: "object", properties: { id: { type: "string" } } }] },
     },
     pointer: at("/allOf/1/properties/id"),
@@ -111,7 +117,7 @@ const CASES: Record<string, Case> = {
   },
   "an allOf extension of an object with typed additional properties": {
     schemas: {
-      Base: { type: "object", additionalProperties: { type: "integer" } },
+      Base: { type: "object", additionalProperties: int32 },
       Thing: { allOf: [ref("Base"), { type: "object", properties: { name: { type: "string" } } }] },
     },
     pointer: at(""),
@@ -130,7 +136,7 @@ const CASES: Record<string, Case> = {
     reason: /'Base' is not an object/,
   },
   "a required property with a default": {
-    ...thing(strictObject({ size: { type: "integer", default: 3 } }, { required: ["size"] })),
+    ...thing(strictObject({ size: { ...int32, default: 3 } }, { required: ["size"] })),
     pointer: at("/properties/size"),
     file: "schemas.yaml",
     filePointer: inFile("/properties/size"),
@@ -158,7 +164,7 @@ const CASES: Record<string, Case> = {
     reason: /pattern does not compile as a Unicode regular expression/,
   },
   "a JSON request body without additionalProperties: false": {
-    schemas: { Thing: { type: "object", properties: { name: { type: "string" } } } },
+    schemas: { Thing: { type: "object", properties: { name: text } } },
     paths: { "/things": { post: operation({ requestBody: jsonBody(schemaRef("Thing")) }) } },
     pointer: at(""),
     file: "schemas.yaml",
@@ -180,8 +186,8 @@ const CASES: Record<string, Case> = {
   },
   "an allOf extension as a request body": {
     schemas: {
-      Base: { type: "object", properties: { id: { type: "integer" } } },
-      Thing: { allOf: [ref("Base"), { type: "object", properties: { name: { type: "string" } } }] },
+      Base: { type: "object", properties: { id: int32 } },
+      Thing: { allOf: [ref("Base"), { type: "object", properties: { name: text } }] },
     },
     paths: { "/things": { post: operation({ requestBody: jsonBody(schemaRef("Thing")) }) } },
     pointer: at(""),
@@ -214,7 +220,7 @@ const CASES: Record<string, Case> = {
     paths: {
       "/things": {
         get: operation({
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          parameters: [{ name: "id", in: "path", required: true, schema: int32 }],
         }),
       },
     },
@@ -227,7 +233,7 @@ const CASES: Record<string, Case> = {
     paths: {
       "/things": {
         get: operation({
-          parameters: [{ name: "filter", in: "query", schema: strictObject({ a: { type: "string" } }) }],
+          parameters: [{ name: "filter", in: "query", schema: strictObject({ a: text }) }],
         }),
       },
     },
@@ -240,9 +246,7 @@ const CASES: Record<string, Case> = {
     paths: {
       "/things": {
         get: operation({
-          parameters: [
-            { name: "X-Tags", in: "header", schema: { type: "array", items: { type: "string" } } },
-          ],
+          parameters: [{ name: "X-Tags", in: "header", schema: { type: "array", items: text } }],
         }),
       },
     },
@@ -254,9 +258,7 @@ const CASES: Record<string, Case> = {
   "a path-level array path parameter": {
     paths: {
       "/things/{ids}": {
-        parameters: [
-          { name: "ids", in: "path", required: true, schema: { type: "array", items: { type: "integer" } } },
-        ],
+        parameters: [{ name: "ids", in: "path", required: true, schema: { type: "array", items: int32 } }],
         get: operation(),
       },
     },
@@ -269,9 +271,7 @@ const CASES: Record<string, Case> = {
     paths: {
       "/things": {
         get: operation({
-          parameters: [
-            { name: "limit", in: "query", required: true, schema: { type: "integer", default: 20 } },
-          ],
+          parameters: [{ name: "limit", in: "query", required: true, schema: { ...int32, default: 20 } }],
         }),
       },
     },
@@ -293,6 +293,71 @@ const CASES: Record<string, Case> = {
     file: "paths.yaml",
     filePointer: "#/things/get/x-cache",
     reason: /ttl/,
+  },
+  "an integer without a format": {
+    ...thing(strictObject({ size: { type: "integer", minimum: 0, maximum: 10 } })),
+    pointer: at("/properties/size"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/size"),
+    reason: /an integer must name its format, int32 or int64/,
+  },
+  "an int32 without a maximum (a database integer column stops at 2^31-1)": {
+    ...thing(strictObject({ size: { type: "integer", format: "int32", minimum: 1 } })),
+    pointer: at("/properties/size"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/size"),
+    reason: /an int32 integer needs a maximum within its range \(2147483647\)/,
+  },
+  "an int32 whose maximum is beyond 2^31-1": {
+    ...thing(strictObject({ size: { type: "integer", format: "int32", minimum: 1, maximum: 2 ** 31 } })),
+    pointer: at("/properties/size"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/size"),
+    reason: /an int32 integer needs a maximum within its range/,
+  },
+  "an int64 beyond what a JSON number carries exactly": {
+    ...thing(strictObject({ size: { type: "integer", format: "int64", minimum: 0, maximum: 2 ** 63 } })),
+    pointer: at("/properties/size"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/size"),
+    reason: /an int64 integer needs a maximum within its range \(9007199254740991\)/,
+  },
+  "a request string with no rule against NUL": {
+    schemas: { Thing: strictObject({ name: { type: "string", maxLength: 10 } }) },
+    paths: { "/things": { post: operation({ requestBody: jsonBody(schemaRef("Thing")) }) } },
+    pointer: at("/properties/name"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/name"),
+    reason: /a string a request carries must refuse NUL/,
+  },
+  "a request string whose pattern lets NUL through (^\\S checks the first character only)": {
+    schemas: { Thing: strictObject({ name: { type: "string", pattern: "^\\S" } }) },
+    paths: { "/things": { post: operation({ requestBody: jsonBody(schemaRef("Thing")) }) } },
+    pointer: at("/properties/name"),
+    file: "schemas.yaml",
+    filePointer: inFile("/properties/name"),
+    reason: /pattern '\^\\S' accepts ".*\\u0000.*", which holds NUL/,
+  },
+  "a query string with no rule against NUL": {
+    paths: {
+      "/things": { get: operation({ parameters: [{ name: "q", in: "query", schema: { type: "string" } }] }) },
+    },
+    pointer: "#/paths/~1things/get/parameters/0/schema",
+    file: "paths.yaml",
+    filePointer: "#/things/get/parameters/0/schema",
+    reason: /a string a request carries must refuse NUL/,
+  },
+  "an operation with a body that does not declare 415": {
+    schemas: { Thing: strictObject({ name: text }) },
+    paths: {
+      "/things": {
+        post: { ...operation({ requestBody: jsonBody(schemaRef("Thing")) }), responses: ok },
+      },
+    },
+    pointer: "#/paths/~1things/post/responses",
+    file: "paths.yaml",
+    filePointer: "#/things/post/responses",
+    reason: /an operation that takes a request body must declare 415/,
   },
 };
 
@@ -348,7 +413,7 @@ describe("the generator refuses, naming the file and the pointer", () => {
     const dir = scratchDir();
     dirs.push(dir);
     const root = writeCase(dir, {
-      schemas: { Thing: strictObject({ name: { type: "string" } }) },
+      schemas: { Thing: strictObject({ name: text, size: int32 }) },
       paths: { "/things": { post: operation({ requestBody: jsonBody(schemaRef("Thing")) }) } },
       pointer: "",
       file: "openapi.yaml",

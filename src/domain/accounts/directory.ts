@@ -3,14 +3,20 @@ import { z } from "zod";
 import { users } from "../../../db/schema/index.ts";
 import type { UserList } from "../../../generated/server";
 import type { Db } from "../../platform/db";
-import { decodeCursor, encodeCursor } from "../pagination/cursor";
+import type { CursorCodec } from "../pagination/signed-cursor";
 import { toUser } from "./sessions";
 
 const Position = z.strictObject({ createdAt: z.iso.datetime({ offset: true }), id: z.string().min(1) });
 
-/** Accounts newest first; the cursor is the last (createdAt, id) seen, so pages never overlap. */
-export async function listUsers(db: Db, page: { limit: number; cursor?: string }): Promise<UserList> {
-  const after = page.cursor ? decodeCursor(page.cursor, Position) : undefined;
+/**
+ * Accounts newest first; the cursor is the last (createdAt, id) seen, so pages never overlap. It is
+ * signed, so a client can only hand back a position this API wrote.
+ */
+export async function listUsers(
+  { db, cursors }: { db: Db; cursors: CursorCodec },
+  page: { limit: number; cursor?: string },
+): Promise<UserList> {
+  const after = page.cursor ? cursors.decode(page.cursor, Position) : undefined;
   const rows = await db
     .select()
     .from(users)
@@ -29,6 +35,6 @@ export async function listUsers(db: Db, page: { limit: number; cursor?: string }
   return {
     data,
     nextCursor:
-      rows.length > page.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      rows.length > page.limit && last ? cursors.encode({ createdAt: last.createdAt, id: last.id }) : null,
   };
 }

@@ -23,6 +23,10 @@ export interface Target {
   contract: ValidateFunction;
   decode(sample: unknown): unknown;
   samples: Record<SampleKind, fc.Arbitrary<unknown>>;
+  /** The value's schema: the body's, or an object of the group's parameters by name. */
+  schema: Schema;
+  /** A value as it arrives: itself for JSON, text for each parameter. */
+  encode(value: unknown): unknown;
 }
 
 export interface Tally {
@@ -159,7 +163,9 @@ function jsonTarget(
     name,
     zod,
     contract,
+    schema,
     decode: (sample) => sample,
+    encode: (value) => value,
     samples: {
       valid: mutations.values.valid(schema),
       mutated: mutations.mutated(schema),
@@ -222,11 +228,12 @@ function parameterTarget(
 ): Target {
   const schemaOf = (p: OpenAPIV3.ParameterObject) => p.schema as Schema;
   const required = (p: OpenAPIV3.ParameterObject) => p.in === "path" || p.required === true;
-  const contract = compile({
+  const group: Schema = {
     type: "object",
     required: parameters.filter(required).map((p) => p.name),
     properties: Object.fromEntries(parameters.map((p) => [p.name, schemaOf(p)])),
-  });
+  };
+  const contract = compile(group);
   // Only a query parameter can repeat; elsewhere each parameter is one string.
   const texts: fc.Arbitrary<Wire> =
     location === "query"
@@ -265,6 +272,8 @@ function parameterTarget(
     name,
     zod,
     contract,
+    schema: group,
+    encode: (value) => encoded(value as Record<string, unknown>),
     decode(sample) {
       const wire = sample as Record<string, Wire>;
       const decoded: Record<string, unknown> = { ...wire };

@@ -84,6 +84,13 @@ export class Mutations {
       );
     }
     if (schema.format) out.push(formatNearMiss(schema.format));
+    // NUL, which PostgreSQL text cannot hold, anywhere in an otherwise valid value.
+    out.push(
+      fc.tuple(valid, fc.nat()).map(([value, at]) => {
+        const index = at % (value.length + 1);
+        return `${value.slice(0, index)}\u0000${value.slice(index)}`;
+      }),
+    );
     // Lengths are in characters: an emoji is one character and two UTF-16 units.
     const filler = fc.constantFrom("x", "🧶", "é");
     if (schema.maxLength !== undefined) {
@@ -201,7 +208,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** The bounds, one step either side, fractions, and integers too large to be exact. */
 function numberEdges(schema: OpenAPIV3.SchemaObject): fc.Arbitrary<number> {
-  const edges = [0, -0, 0.5, -1, 1e21, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER, Number.MIN_VALUE];
+  // 2^31 and -2^31-1 lie just past PostgreSQL's `integer`; 2^63 past `bigint`.
+  const edges = [
+    0,
+    -0,
+    0.5,
+    -1,
+    1e21,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    2 ** 53,
+    -(2 ** 53),
+    2 ** 63,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_VALUE,
+  ];
   for (const bound of [schema.minimum, schema.maximum]) {
     if (bound !== undefined)
       edges.push(bound, bound - 1, bound + 1, bound - 0.5, bound + 0.5, bound - 1e-9, bound + 1e-9);
