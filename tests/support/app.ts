@@ -15,7 +15,7 @@ import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
 import { connectRedis, redisReady } from "../../src/platform/redis";
 import { type Services, startServices } from "../../src/wiring";
-import { assertMatchesContract, contract } from "./contract";
+import { assertMatchesContract, type ContractCheckOptions, contract } from "./contract";
 import { createTestDatabase, type TestDatabase } from "./database";
 
 export interface ApiResponse {
@@ -39,6 +39,11 @@ export interface TestApp {
    * from `from.ip`, or from a fresh address each time (many clients), as Bun.serve would report it.
    */
   request(path: string, init?: RequestInit, from?: { ip: string }): Promise<ApiResponse>;
+  /**
+   * As `request`, for a test that provokes a server failure: the response must be a 5xx, which
+   * `request` refuses whatever the contract declares.
+   */
+  requestExpectingServerError(path: string, init?: RequestInit, from?: { ip: string }): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
@@ -108,27 +113,34 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     startedAt: performance.now(),
   };
   const app = buildApp(deps);
+  async function send(
+    path: string,
+    init: RequestInit | undefined,
+    from: { ip: string } | undefined,
+    check: ContractCheckOptions,
+  ): Promise<ApiResponse> {
+    const address = from?.ip ?? `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
+    const response = await app.request(path, init, {
+      requestIP: () => ({ address, family: "IPv4", port: 50000 }),
+    });
+    const text = await response.text();
+    assertMatchesContract(init?.method ?? "GET", path, response, text, check);
+    const isJson = (response.headers.get("content-type") ?? "").includes("json");
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: isJson && text ? JSON.parse(text) : undefined,
+    };
+  }
   return {
     app,
     database,
     cache,
     services,
     logs,
-    async request(path, init, from) {
-      const address = from?.ip ?? `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
-      const response = await app.request(path, init, {
-        requestIP: () => ({ address, family: "IPv4", port: 50000 }),
-      });
-      const text = await response.text();
-      assertMatchesContract(init?.method ?? "GET", path, response, text);
-      const isJson = (response.headers.get("content-type") ?? "").includes("json");
-      return {
-        status: response.status,
-        headers: response.headers,
-        text,
-        body: isJson && text ? JSON.parse(text) : undefined,
-      };
-    },
+    request: (path, init, from) => send(path, init, from, {}),
+    requestExpectingServerError: (path, init, from) => send(path, init, from, { expectServerError: true }),
     async close() {
       await cache.close();
       await services.close();

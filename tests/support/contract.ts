@@ -46,13 +46,36 @@ function resolveResponse(
   return contract.components?.responses?.[name] as OpenAPIV3.ResponseObject;
 }
 
+export interface ContractCheckOptions {
+  /**
+   * The test provokes a server failure (a database gone, an injected fault) and wants the 5xx:
+   * then a 5xx is required rather than refused.
+   */
+  expectServerError?: boolean;
+}
+
 /**
  * Throws unless the response is one the contract allows for this request: a declared status,
- * a declared media type, and a body valid against the declared schema.
+ * a declared media type, and a body valid against the declared schema. A 5xx throws too, even
+ * where the contract declares it (every operation declares 500), unless the test expects one:
+ * a test that does not look at the status must not pass on a server error.
  */
-export function assertMatchesContract(method: string, url: string, response: Response, text: string): void {
+export function assertMatchesContract(
+  method: string,
+  url: string,
+  response: Response,
+  text: string,
+  options: ContractCheckOptions = {},
+): void {
   const pathname = new URL(url, "http://localhost").pathname;
   const where = `${method} ${pathname} → ${response.status}`;
+  const isServerError = response.status >= 500;
+  if (isServerError && !options.expectServerError) {
+    throw new Error(`${where}: a server error the test did not expect\n${text.slice(0, 500)}`);
+  }
+  if (!isServerError && options.expectServerError) {
+    throw new Error(`${where}: the test expected a server error (5xx)`);
+  }
   const matched = findOperation(method, pathname);
   const declared = matched?.operation.responses[String(response.status)];
   let media: OpenAPIV3.MediaTypeObject | undefined;

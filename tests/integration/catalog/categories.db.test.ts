@@ -30,6 +30,14 @@ beforeEach(async () => {
   await database.db.delete(categories).where(notInArray(categories.id, seededIds));
 });
 
+/** The driver's own error (node-postgres or PGlite), which Drizzle wraps as its cause. */
+function driverError(error: unknown): { code?: unknown; constraint?: unknown } | undefined {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if ("code" in current) return current as { code?: unknown; constraint?: unknown };
+  }
+  return undefined;
+}
+
 const flatten = (nodes: CategoryNode[]): CategoryNode[] =>
   nodes.flatMap((node) => [node, ...flatten(node.children)]);
 
@@ -133,10 +141,17 @@ describe("listCategoryTree product counts", () => {
   });
 
   it("rejects a product status outside the allowed set", async () => {
-    await expect(
+    // Complete but for the status, so the only thing that can refuse it is products_status_check.
+    const insert = (status: string) =>
       database.db.execute(
-        sql`insert into products (slug, name, category_id, status) values ('bad', 'bad', ${leaf.id}, 'sold')`,
-      ),
-    ).rejects.toThrow();
+        sql`insert into products (slug, name, category_id, price_cents, status)
+            values (${`status-${status}`}, 'Status probe', ${leaf.id}, 1000, ${status})`,
+      );
+    await expect(insert("active")).resolves.toBeDefined();
+    const refusal = await insert("sold").then(
+      () => undefined,
+      (error: unknown) => driverError(error),
+    );
+    expect(refusal).toMatchObject({ code: "23514", constraint: "products_status_check" });
   });
 });

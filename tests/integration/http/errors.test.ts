@@ -51,7 +51,9 @@ describe("errors are problem documents", () => {
 
   it("answers an unexpected failure with 500, a request id and no stack; the log has the stack", async () => {
     await api.database.close(); // the database goes away under the app
-    const response = await api.request("/api/categories", { headers: { "x-request-id": "trace-me-500" } });
+    const response = await api.requestExpectingServerError("/api/categories", {
+      headers: { "x-request-id": "trace-me-500" },
+    });
     expect(response.status).toBe(500);
     expect(response.body).toMatchObject({ code: "internal_error", status: 500, requestId: "trace-me-500" });
     expect(response.text).not.toMatch(/at .*\.(ts|js):\d+/);

@@ -36,7 +36,7 @@ describe("health probes", () => {
   it("answers 503 naming the database when it is down", async () => {
     api = await createTestApp({ seed: false });
     await api.database.close();
-    const ready = await api.request("/health/ready");
+    const ready = await api.requestExpectingServerError("/health/ready");
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ code: "not_ready", status: 503 });
     expect(ready.body.detail).toMatch(/^database is down/);

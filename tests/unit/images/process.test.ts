@@ -109,21 +109,31 @@ describe("processImage", () => {
     expect(pixel(50, 180).blue).toBeGreaterThan(pixel(50, 180).red);
   });
 
-  it("refuses a decompression bomb as image_too_large, quickly, from its header alone", async () => {
+  it("refuses a decompression bomb as image_too_large, naming its real size", async () => {
     const bomb = blackPng(20_000, 20_000);
     expect(bomb.byteLength).toBeLessThan(100_000);
     const header = await sharp(bomb, { limitInputPixels: false }).metadata();
     expect([header.format, header.width, header.height]).toEqual(["png", 20_000, 20_000]);
 
-    const started = performance.now();
     const rejection = await rejectionOf(processImage(bomb));
-    const elapsed = performance.now() - started;
 
     expect(rejection.code).toBe("image_too_large");
     expect(rejection.message).toBe("The image has 20000×20000 pixels; at most 40 megapixels are accepted");
     expect(rejection.details).toEqual({ width: 20_000, height: 20_000, maxPixels: 40_000_000 });
-    // Decoding 400 megapixels takes seconds and gigabytes; reading a header takes milliseconds.
-    expect(elapsed).toBeLessThan(500);
+  });
+
+  it("refuses a bomb from its header alone, before any pixel is decoded", async () => {
+    // The signature, the IHDR chunk and the first 100 bytes of pixel data: a decoder would find
+    // the rest missing. Below the cap it does; above it, the refusal comes first. (What that
+    // saves in time is measured by bench/image-bomb.ts.)
+    const PNG_SIGNATURE_AND_IHDR = 8 + 25;
+    const IDAT_CHUNK_HEADER = 8;
+    const cutShort = (png: Buffer) => png.subarray(0, PNG_SIGNATURE_AND_IHDR + IDAT_CHUNK_HEADER + 100);
+
+    expect((await rejectionOf(processImage(cutShort(blackPng(2_000, 2_000))))).code).toBe("invalid_image");
+    const bomb = await rejectionOf(processImage(cutShort(blackPng(20_000, 20_000))));
+    expect(bomb.code).toBe("image_too_large");
+    expect(bomb.details).toEqual({ width: 20_000, height: 20_000, maxPixels: 40_000_000 });
   });
 
   it("builds bombs that are real PNGs", async () => {
