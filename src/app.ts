@@ -21,6 +21,7 @@ import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
+import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
@@ -73,6 +74,8 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       maxAge: 600,
     }),
   );
+  // Before any work on the request, yet logged and readable cross-origin like every answer.
+  app.use(enforceTransportLimits(transportLimits(deps.config.bodyLimitBytes)));
   const limiter = deps.platform.rateLimiter;
   const proxies = deps.config.trustedProxies;
   // Before the body limit, which may replace the request object the client address is read from.

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
+import { nativeCeilings, transportLimits } from "./http/transport-limits";
 import { loadApiReferenceAssets } from "./platform/api-reference";
 import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
@@ -33,12 +35,16 @@ const app = buildApp({
   startedAt,
 });
 
+// Bun answers past these ceilings itself, with an empty body and before the app is called; they
+// sit well above the limits the app enforces, so that a client meets the app's problem+json.
+const ceilings = nativeCeilings(transportLimits(config.bodyLimitBytes));
+// Bun reads its header ceiling from here (the --max-http-header-size flag sets the same value).
+(http as { maxHeaderSize: number }).maxHeaderSize = ceilings.headerBytes;
 const server = Bun.serve({
   port: config.port,
   hostname: config.host,
   fetch: app.fetch,
-  // Bun refuses larger bodies before the app sees them; the app's own limit answers with a problem.
-  maxRequestBodySize: config.bodyLimitBytes * 2,
+  maxRequestBodySize: ceilings.bodyBytes,
 });
 
 logger.info(

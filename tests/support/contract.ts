@@ -7,7 +7,7 @@ import { toJsonSchema } from "./json-schema";
 export const contract = document as unknown as OpenAPIV3.Document;
 
 /** Statuses any operation may answer with, as a problem, without the contract listing them. */
-const GENERIC_PROBLEM_STATUSES = new Set([404, 405, 413, 500]);
+const GENERIC_PROBLEM_STATUSES = new Set([404, 405, 413, 431, 500]);
 
 const ajv = contractAjv(contract);
 const validators = new Map<string, ReturnType<Ajv2020["compile"]>>();
