@@ -39,7 +39,9 @@ export function completeValue(components: Components, schema: Schema, depth = DE
         (name) => left > 0 || (current.required ?? []).includes(name),
       );
       return Object.fromEntries(
-        names.map((name) => [name, build(current.properties?.[name] as Schema, left)]),
+        names
+          .map((name) => [name, build(current.properties?.[name] as Schema, left)] as const)
+          .filter(([, value]) => value !== undefined),
       );
     }
     if (current.type === "array") {
@@ -47,6 +49,8 @@ export function completeValue(components: Components, schema: Schema, depth = DE
       // Distinct samples, in case the array's items must differ (image ids to reorder).
       return fc.sample(values.valid({ ...current.items }, 0), { numRuns: count, seed: SEED }).slice(0, count);
     }
+    // A file is bytes, not a JSON value: whoever sends the value attaches one.
+    if (current.format === "binary") return undefined;
     const [sample] = fc.sample(values.valid({ ...current, nullable: false }, 0), { numRuns: 1, seed: SEED });
     return sample;
   };
