@@ -17,6 +17,7 @@ import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
 import type { AppEnv } from "./http/env";
 import { httpCache } from "./http/http-cache";
+import { requireMetricsToken } from "./http/metrics-access";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
@@ -31,7 +32,13 @@ import type { Shop } from "./startup";
 export interface AppDependencies {
   config: Pick<
     Config,
-    "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "rateLimitScale" | "trustedProxies"
+    | "env"
+    | "corsOrigins"
+    | "bodyLimitBytes"
+    | "rateLimitPerMinute"
+    | "rateLimitScale"
+    | "trustedProxies"
+    | "metricsToken"
   >;
   platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
   logger: Logger;
@@ -104,8 +111,13 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   };
   // Authentication first, so that a per-user limit knows the user; caching headers are added
   // last, to the handler's own response.
+  const metricsAccess = requireMetricsToken({
+    token: deps.config.metricsToken,
+    openWithoutToken: deps.config.env !== "production",
+  });
   mountOperations(app, handlers, (policy) => [
     authenticate(policy, authenticator),
+    ...(policy.auth.schemes.includes("metricsToken") ? [metricsAccess] : []),
     // Before anything reads the body: a per-e-mail limit reads the address from it.
     ...(policy.body ? [limitBody(policy.body.maxBytes ?? deps.config.bodyLimitBytes)] : []),
     ...(policy.rateLimit

@@ -65,6 +65,7 @@ const EnvironmentSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SCALE: z.coerce.number().int().min(1).default(1),
   REDIS_KEY_PREFIX: z.string().default("jc:"),
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -100,6 +101,8 @@ export interface Config {
   rateLimitScale: number;
   /** Prefix of every Redis key, so that several deployments (or test runs) can share a server. */
   redisKeyPrefix: string;
+  /** The operators' Bearer token for /metrics; without it, production keeps /metrics closed. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -147,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     rateLimitScale: e.RATE_LIMIT_SCALE,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

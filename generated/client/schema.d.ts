@@ -796,7 +796,10 @@ export interface paths {
     /**
      * Prometheus metrics
      * @description Request-duration histogram by operationId and status, and the process metrics, in the
-     *     Prometheus text exposition format.
+     *     Prometheus text exposition format. They tell who uses the shop and how much, so they are
+     *     for operators: when the server has a `METRICS_TOKEN`, send it as a Bearer token; in
+     *     production, without a configured token, this answers 401 to everyone. The embedded
+     *     default (no token, not production) leaves it open, for convenience on a developer's machine.
      */
     get: operations["getMetrics"];
     put?: never;
@@ -4150,6 +4153,7 @@ export interface operations {
           "text/plain": string;
         };
       };
+      401: components["responses"]["Unauthorized"];
       500: components["responses"]["InternalError"];
     };
   };

@@ -51,4 +51,10 @@ export const securitySchemes = {
     bearerFormat: "JWT",
     description: "A short-lived RS256 access token, verifiable against `/.well-known/jwks.json`.",
   },
+  metricsToken: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "The operators' token for `/metrics` (`METRICS_TOKEN`), not a user's access token. Required\nwhenever the server has one configured; in production `/metrics` stays closed without it.\n",
+  },
 } as const;

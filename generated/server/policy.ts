@@ -613,7 +613,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     path: "/metrics",
     honoPath: "/metrics",
     tags: ["meta"],
-    auth: { required: false, schemes: [] },
+    auth: { required: false, schemes: ["metricsToken"] },
     roles: [],
     cache: null,
     invalidates: [],

@@ -7773,8 +7773,8 @@ export const getMetrics = createRoute({
   tags: ["meta"],
   summary: "Prometheus metrics",
   description:
-    "Request-duration histogram by operationId and status, and the process metrics, in the\nPrometheus text exposition format.\n",
-  security: [] as { [scheme: string]: string[] }[],
+    "Request-duration histogram by operationId and status, and the process metrics, in the\nPrometheus text exposition format. They tell who uses the shop and how much, so they are\nfor operators: when the server has a `METRICS_TOKEN`, send it as a Bearer token; in\nproduction, without a configured token, this answers 401 to everyone. The embedded\ndefault (no token, not production) leaves it open, for convenience on a developer's machine.\n",
+  security: [{ metricsToken: [] }, {}] as { [scheme: string]: string[] }[],
   "x-rate-limit": false,
   responses: {
     200: {
@@ -7790,6 +7790,28 @@ export const getMetrics = createRoute({
           schema: z.string(),
           example:
             '# HELP http_request_duration_seconds Duration of HTTP requests\n# TYPE http_request_duration_seconds histogram\nhttp_request_duration_seconds_bucket{le="0.005",operationId="listCategories",method="GET",status="200"} 12\n',
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
         },
       },
     },
