@@ -170,7 +170,14 @@ export interface paths {
      * @description A product on sale. Drafts, archived and deleted products answer 404.
      */
     get: operations["getProduct"];
-    put?: never;
+    /**
+     * Replace a product
+     * @description Staff only. Replaces every editable field at once: the body names them all, as the product
+     *     should be (`compareAtPrice: null` for no sale). Stock is not among them: it changes through
+     *     stock adjustments. The same rules as `PATCH` apply: send the ETag you read in `If-Match`,
+     *     428 without it, 412 if the product changed since.
+     */
+    put: operations["replaceProduct"];
     post?: never;
     /**
      * Delete a product
@@ -1654,6 +1661,53 @@ export interface components {
       status?: components["schemas"]["ProductStatus"];
     };
     /**
+     * @description Every editable field of a product, as it should be. Stock is changed through stock adjustments,
+     *     so that every change has a reason in the ledger.
+     * @example {
+     *       "name": "Sleepy Fox Amigurumi",
+     *       "slug": "sleepy-fox-amigurumi",
+     *       "description": "A curled-up fox, crocheted in soft cotton; about 18 cm nose to tail.",
+     *       "price": {
+     *         "amount": 2499,
+     *         "currency": "EUR"
+     *       },
+     *       "compareAtPrice": null,
+     *       "categoryId": 2,
+     *       "tags": [
+     *         "fox",
+     *         "amigurumi",
+     *         "gift"
+     *       ],
+     *       "status": "active"
+     *     }
+     */
+    ProductReplace: {
+      name: components["schemas"]["ProductName"];
+      slug: components["schemas"]["Slug"];
+      description: components["schemas"]["ProductDescription"];
+      price: components["schemas"]["Price"];
+      /** @description The former price, shown struck through; null when the product is not on sale. */
+      compareAtPrice: {
+        /**
+         * Format: int32
+         * @example 2999
+         */
+        amount: number;
+        /**
+         * @example EUR
+         * @enum {string}
+         */
+        currency: "EUR";
+      } | null;
+      /**
+       * Format: int32
+       * @example 2
+       */
+      categoryId: number;
+      tags: components["schemas"]["Tag"][];
+      status: components["schemas"]["ProductStatus"];
+    };
+    /**
      * @description Why stock changed: `initial` is the opening balance of a new product (recorded by the API, not
      *     accepted in adjustments); `restock` new units made; `correction` a recount; `damaged` and
      *     `lost` units written off; `returned` units back from a customer.
@@ -2797,6 +2851,98 @@ export interface operations {
       304: components["responses"]["NotModified"];
       400: components["responses"]["BadRequest"];
       404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  replaceProduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description The ETag you read. Required for changes: without it the answer is 428, and when the resource
+         *     has changed since, 412.
+         * @example "1-4"
+         */
+        "if-match"?: components["parameters"]["IfMatch"];
+      };
+      path: {
+        /**
+         * @description The product's id.
+         * @example 1
+         */
+        id: components["parameters"]["ProductId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProductReplace"];
+      };
+    };
+    responses: {
+      /** @description The product as it now is. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": 1,
+           *       "slug": "sleepy-fox-amigurumi",
+           *       "name": "Sleepy Fox Amigurumi",
+           *       "description": "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+           *       "price": {
+           *         "amount": 2499,
+           *         "currency": "EUR"
+           *       },
+           *       "compareAtPrice": null,
+           *       "stockLevel": 7,
+           *       "inStock": true,
+           *       "category": {
+           *         "id": 2,
+           *         "slug": "animals",
+           *         "name": "Animals"
+           *       },
+           *       "tags": [
+           *         "amigurumi",
+           *         "fox",
+           *         "gift"
+           *       ],
+           *       "images": [
+           *         {
+           *           "id": "img_k3v9q2m7x1p4z8r6t0wb",
+           *           "alt": "Sleepy fox amigurumi curled up on a wool blanket",
+           *           "position": 0,
+           *           "width": 2400,
+           *           "height": 1800,
+           *           "urls": {
+           *             "thumbnail": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+           *             "card": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+           *             "full": "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp"
+           *           }
+           *         }
+           *       ],
+           *       "status": "active",
+           *       "createdAt": "2026-11-02T09:30:00Z",
+           *       "updatedAt": "2026-11-20T16:05:00Z"
+           *     }
+           */
+          "application/json": components["schemas"]["Product"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      412: components["responses"]["PreconditionFailed"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["UnprocessableEntity"];
+      428: components["responses"]["PreconditionRequired"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };

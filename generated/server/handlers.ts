@@ -17,6 +17,7 @@ export type Handlers<E extends Env = Env> = {
   createProduct: RouteHandler<typeof routes.createProduct, E>;
   getProductBySlug: RouteHandler<typeof routes.getProductBySlug, E>;
   getProduct: RouteHandler<typeof routes.getProduct, E>;
+  replaceProduct: RouteHandler<typeof routes.replaceProduct, E>;
   deleteProduct: RouteHandler<typeof routes.deleteProduct, E>;
   updateProduct: RouteHandler<typeof routes.updateProduct, E>;
   listStockAdjustments: RouteHandler<typeof routes.listStockAdjustments, E>;

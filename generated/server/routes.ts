@@ -28,6 +28,7 @@ import {
   ProductImageListSchema,
   ProductImageSchema,
   ProductListSchema,
+  ProductReplaceSchema,
   ProductSchema,
   ProductStatusSchema,
   ProductUpdateSchema,
@@ -2217,6 +2218,360 @@ export const getProduct = createRoute({
             status: 404,
             detail: "No product with id 9999",
             code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Replace a product */
+export const replaceProduct = createRoute({
+  operationId: "replaceProduct",
+  method: "put",
+  path: "/api/products/{id}",
+  tags: ["products"],
+  summary: "Replace a product",
+  description:
+    "Staff only. Replaces every editable field at once: the body names them all, as the product\nshould be (`compareAtPrice: null` for no sale). Stock is not among them: it changes through\nstock adjustments. The same rules as `PATCH` apply: send the ETag you read in `If-Match`,\n428 without it, 412 if the product changed since.\n",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-roles": ["admin"],
+  "x-invalidates": ["products", "product:{id}", "categories", "prices"],
+  request: {
+    params: z.object({
+      id: z
+        .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
+        .openapi({ param: { description: "The product's id.", example: 1 } }),
+    }),
+    headers: z.object({
+      "if-match": z
+        .string()
+        .max(1024)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The ETag you read. Required for changes: without it the answer is 428, and when the resource\nhas changed since, 412.\n",
+            example: '"1-4"',
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: ProductReplaceSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The product as it now is.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        ETag: {
+          description:
+            "The version of the representation; send it back in `If-None-Match` to revalidate, or in `If-Match` to update.",
+          schema: { type: "string", example: '"1-4"' },
+        },
+      },
+      content: {
+        "application/json": {
+          schema: ProductSchema,
+          example: {
+            id: 1,
+            slug: "sleepy-fox-amigurumi",
+            name: "Sleepy Fox Amigurumi",
+            description: "A curled-up fox in soft cotton, 18 cm long, with safety eyes. Hand wash cold.",
+            price: { amount: 2499, currency: "EUR" },
+            compareAtPrice: null,
+            stockLevel: 7,
+            inStock: true,
+            category: { id: 2, slug: "animals", name: "Animals" },
+            tags: ["amigurumi", "fox", "gift"],
+            images: [
+              {
+                id: "img_k3v9q2m7x1p4z8r6t0wb",
+                alt: "Sleepy fox amigurumi curled up on a wool blanket",
+                position: 0,
+                width: 2400,
+                height: 1800,
+                urls: {
+                  thumbnail: "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-thumbnail.webp",
+                  card: "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-card.webp",
+                  full: "http://localhost:3000/images/img_k3v9q2m7x1p4z8r6t0wb-full.webp",
+                },
+              },
+            ],
+            status: "active",
+            createdAt: "2026-11-02T09:30:00Z",
+            updatedAt: "2026-11-20T16:05:00Z",
+          },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    403: {
+      description: "The caller is authenticated but lacks the role this operation needs.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/forbidden",
+            title: "Forbidden",
+            status: 403,
+            detail: "This operation needs the admin role",
+            code: "forbidden",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    412: {
+      description: "The `If-Match` ETag is stale: someone else changed the resource since you read it.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/precondition_failed",
+            title: "Precondition failed",
+            status: 412,
+            detail: "The product changed since you read it; fetch it again and reapply your change",
+            code: "precondition_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    422: {
+      description: "The request is well formed but cannot be carried out as it stands.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/invalid_image",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "The image could not be decoded",
+            code: "invalid_image",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    428: {
+      description:
+        "Updates need `If-Match` with the ETag you read, so two editors never overwrite each other silently.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/precondition_required",
+            title: "Precondition required",
+            status: 428,
+            detail: "Send the product's ETag in If-Match so that concurrent edits are not lost",
+            code: "precondition_required",
             requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
           },
         },
@@ -7853,6 +8208,7 @@ export const routes = {
   createProduct,
   getProductBySlug,
   getProduct,
+  replaceProduct,
   deleteProduct,
   updateProduct,
   listStockAdjustments,

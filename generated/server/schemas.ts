@@ -1019,6 +1019,45 @@ export const ProductUpdateSchema = z
 export type ProductUpdate = z.infer<typeof ProductUpdateSchema>;
 
 /**
+ * Every editable field of a product, as it should be. Stock is changed through stock adjustments,
+ * so that every change has a reason in the ledger.
+ */
+export const ProductReplaceSchema = z
+  .strictObject({
+    name: ProductNameSchema,
+    slug: SlugSchema,
+    description: ProductDescriptionSchema,
+    price: PriceSchema,
+    compareAtPrice: z
+      .strictObject({
+        amount: z.int().min(0).max(100000000).openapi({ example: 2999, format: "int32" }),
+        currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
+      })
+      .nullable()
+      .openapi({
+        description: "The former price, shown struck through; null when the product is not on sale.",
+      }),
+    categoryId: z.int().min(1).max(2147483647).openapi({ example: 2, format: "int32" }),
+    tags: z.array(TagSchema).max(10),
+    status: ProductStatusSchema,
+  })
+  .openapi("ProductReplace", {
+    description:
+      "Every editable field of a product, as it should be. Stock is changed through stock adjustments,\nso that every change has a reason in the ledger.\n",
+    example: {
+      name: "Sleepy Fox Amigurumi",
+      slug: "sleepy-fox-amigurumi",
+      description: "A curled-up fox, crocheted in soft cotton; about 18 cm nose to tail.",
+      price: { amount: 2499, currency: "EUR" },
+      compareAtPrice: null,
+      categoryId: 2,
+      tags: ["fox", "amigurumi", "gift"],
+      status: "active",
+    },
+  });
+export type ProductReplace = z.infer<typeof ProductReplaceSchema>;
+
+/**
  * Why stock changed: `initial` is the opening balance of a new product (recorded by the API, not
  * accepted in adjustments); `restock` new units made; `correction` a recount; `damaged` and
  * `lost` units written off; `returned` units back from a customer.

@@ -15,6 +15,7 @@ type ProductHandlers = Pick<
   | "getProductBySlug"
   | "createProduct"
   | "updateProduct"
+  | "replaceProduct"
   | "deleteProduct"
   | "adjustStock"
   | "listStockAdjustments"
@@ -54,6 +55,12 @@ export function productHandlers(deps: CatalogDeps): ProductHandlers {
       const { id } = c.req.valid("param");
       const expected = versionsInIfMatch(c.req.valid("header")["if-match"], id);
       const { product, version } = await editing.updateProduct(deps, id, expected, c.req.valid("json"));
+      return c.json(product, 200, { ETag: versionEtag(id, version) });
+    },
+    replaceProduct: async (c) => {
+      const { id } = c.req.valid("param");
+      const expected = versionsInIfMatch(c.req.valid("header")["if-match"], id);
+      const { product, version } = await editing.replaceProduct(deps, id, expected, c.req.valid("json"));
       return c.json(product, 200, { ETag: versionEtag(id, version) });
     },
     deleteProduct: async (c) => {

@@ -28,7 +28,10 @@ export interface ProductDraft {
   stockLevel: number;
 }
 
-export type ProductChanges = Partial<Omit<ProductDraft, "stockLevel">>;
+/** Every editable field: stock changes only through adjustments, which the ledger records. */
+export type ProductReplacement = Required<Omit<ProductDraft, "stockLevel">>;
+
+export type ProductChanges = Partial<ProductReplacement>;
 
 export async function createProduct(
   deps: EditingDeps,
@@ -129,6 +132,16 @@ export async function updateProduct(
   if (changes.price !== undefined || changes.compareAtPrice !== undefined) tags.push("prices");
   await deps.invalidator.invalidate(tags);
   return getProduct(deps, id, "staff");
+}
+
+/** A full replacement is a change of every editable field, under the same version guard. */
+export async function replaceProduct(
+  deps: EditingDeps,
+  id: number,
+  expected: ExpectedVersions | undefined,
+  replacement: ProductReplacement,
+): Promise<VersionedProduct> {
+  return updateProduct(deps, id, expected, replacement);
 }
 
 /**
