@@ -104,6 +104,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       cache,
       redis,
       auth: services.auth,
+      authSecret: services.authSecret,
       rateLimiter: services.rateLimiter,
       catalog: services.catalog,
     },
