@@ -23,6 +23,7 @@ import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
+import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
@@ -40,7 +41,7 @@ export interface AppDependencies {
     | "trustedProxies"
     | "metricsToken"
   >;
-  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
+  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "authSecret" | "rateLimiter" | "catalog">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
@@ -109,20 +110,32 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     ...adminHandlers(catalog),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
-  // Authentication first, so that a per-user limit knows the user; caching headers are added
-  // last, to the handler's own response.
+  const devices = trustedDevices({
+    secret: deps.platform.authSecret,
+    secure: deps.config.env === "production",
+  });
   const metricsAccess = requireMetricsToken({
     token: deps.config.metricsToken,
     openWithoutToken: deps.config.env !== "production",
   });
+  // Authentication first, so that a per-user limit knows the user; caching headers are added
+  // last, to the handler's own response.
   mountOperations(app, handlers, (policy) => [
     authenticate(policy, authenticator),
     ...(policy.auth.schemes.includes("metricsToken") ? [metricsAccess] : []),
     // Before anything reads the body: a per-e-mail limit reads the address from it.
     ...(policy.body ? [limitBody(policy.body.maxBytes ?? deps.config.bodyLimitBytes)] : []),
     ...(policy.rateLimit
-      ? [operationRateLimit(policy, { limiter, trustedProxies: proxies, scale: deps.config.rateLimitScale })]
+      ? [
+          operationRateLimit(policy, {
+            limiter,
+            trustedProxies: proxies,
+            scale: deps.config.rateLimitScale,
+            trustedDevice: devices.deviceFor,
+          }),
+        ]
       : []),
+    ...(signsIn(policy) ? [devices.issueAfterSignIn] : []),
     ...optional(httpCache(policy)),
   ]);
 

@@ -4,3 +4,4 @@ export * from "./inventory-ledger.ts";
 export * from "./outbox.ts";
 export * from "./product-images.ts";
 export * from "./products.ts";
+export * from "./session-revocations.ts";

@@ -361,7 +361,7 @@ export interface paths {
     put?: never;
     /**
      * Create a customer account
-     * @description Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address.
+     * @description Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address. Like every sign-in, it gives the client a device cookie for the account (see `Set-Cookie`).
      */
     post: operations["registerAccount"];
     delete?: never;
@@ -381,7 +381,13 @@ export interface paths {
     put?: never;
     /**
      * Sign in with e-mail and password
-     * @description Checks the password. A wrong password and an unknown address get the same answer. Accounts with two-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.
+     * @description Checks the password. A wrong password and an unknown address get the same answer. Accounts with
+     *     two-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.
+     *
+     *     Attempts are limited per client address and per account. A client that signed in to the account
+     *     before sends the device cookie it got then (`joxicrochet-device`, set by every successful sign-in):
+     *     its attempts count against a limit of that device's own instead of the account's, so that others
+     *     guessing the password cannot lock it out. Its per-address limit applies all the same.
      */
     post: operations["signIn"];
     delete?: never;
@@ -2077,6 +2083,14 @@ export interface components {
      * @example "1-4"
      */
     IfNoneMatch: string;
+    /**
+     * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+     *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+     *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+     *     with, expired or for another account, against the account's. The per-address limit applies either way.
+     * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+     */
+    DeviceCookie: string;
   };
   requestBodies: never;
   headers: {
@@ -2090,6 +2104,15 @@ export interface components {
     CacheControl: string;
     /** @description The URL of the created resource. */
     Location: string;
+    /**
+     * @description Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
+     *     production). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,
+     *     Secure in production): signed by the server, it names this device and the account it signed in to,
+     *     by a keyed digest, never the address itself. Sent back with a later attempt for that account, it
+     *     counts that attempt against a limit of the device's own instead of the account's, so that others
+     *     using up the account's attempts cannot lock the device out; its per-address limit still applies.
+     */
+    SetSignInCookies: string;
   };
   pathItems: never;
 }
@@ -3524,7 +3547,16 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-      cookie?: never;
+      cookie?: {
+        /**
+         * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+         *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+         *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+         *     with, expired or for another account, against the account's. The per-address limit applies either way.
+         * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+         */
+        "joxicrochet-device"?: components["parameters"]["DeviceCookie"];
+      };
     };
     requestBody: {
       content: {
@@ -3536,7 +3568,7 @@ export interface operations {
       201: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
-          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          "Set-Cookie": components["headers"]["SetSignInCookies"];
           [name: string]: unknown;
         };
         content: {
@@ -3572,7 +3604,16 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-      cookie?: never;
+      cookie?: {
+        /**
+         * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+         *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+         *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+         *     with, expired or for another account, against the account's. The per-address limit applies either way.
+         * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+         */
+        "joxicrochet-device"?: components["parameters"]["DeviceCookie"];
+      };
     };
     requestBody: {
       content: {
@@ -3584,7 +3625,7 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
-          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          "Set-Cookie": components["headers"]["SetSignInCookies"];
           [name: string]: unknown;
         };
         content: {
@@ -3755,7 +3796,16 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-      cookie?: never;
+      cookie?: {
+        /**
+         * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+         *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+         *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+         *     with, expired or for another account, against the account's. The per-address limit applies either way.
+         * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+         */
+        "joxicrochet-device"?: components["parameters"]["DeviceCookie"];
+      };
     };
     requestBody: {
       content: {
@@ -3838,7 +3888,16 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-      cookie?: never;
+      cookie?: {
+        /**
+         * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+         *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+         *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+         *     with, expired or for another account, against the account's. The per-address limit applies either way.
+         * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+         */
+        "joxicrochet-device"?: components["parameters"]["DeviceCookie"];
+      };
     };
     requestBody: {
       content: {
@@ -3865,7 +3924,16 @@ export interface operations {
       query?: never;
       header?: never;
       path?: never;
-      cookie?: never;
+      cookie?: {
+        /**
+         * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
+         *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
+         *     (the same as the account's) instead of the account's; without one, or with one that is tampered
+         *     with, expired or for another account, against the account's. The per-address limit applies either way.
+         * @example Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D
+         */
+        "joxicrochet-device"?: components["parameters"]["DeviceCookie"];
+      };
     };
     requestBody: {
       content: {
@@ -3877,7 +3945,7 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
-          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          "Set-Cookie": components["headers"]["SetSignInCookies"];
           [name: string]: unknown;
         };
         content: {
@@ -3964,7 +4032,7 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
-          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          "Set-Cookie": components["headers"]["SetSignInCookies"];
           [name: string]: unknown;
         };
         content: {
@@ -4079,7 +4147,7 @@ export interface operations {
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
-          "Set-Cookie": components["headers"]["SetSessionCookie"];
+          "Set-Cookie": components["headers"]["SetSignInCookies"];
           [name: string]: unknown;
         };
         content: {

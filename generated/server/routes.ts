@@ -5004,10 +5004,27 @@ export const registerAccount = createRoute({
   tags: ["auth"],
   summary: "Create a customer account",
   description:
-    "Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address.",
+    "Creates a customer account, signs it in (session cookie and access token) and mails a link to verify the address. Like every sign-in, it gives the client a device cookie for the account (see `Set-Cookie`).",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
-  request: { body: { required: true, content: { "application/json": { schema: RegistrationSchema } } } },
+  request: {
+    cookies: z.object({
+      "joxicrochet-device": z
+        .string()
+        .max(512)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).\nWith a valid one for the e-mail in the body, the attempt counts against this device's own limit\n(the same as the account's) instead of the account's; without one, or with one that is tampered\nwith, expired or for another account, against the account's. The per-address limit applies either way.\n",
+            example: "Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: RegistrationSchema } } },
+  },
   responses: {
     201: {
       description: "The account exists and is signed in.",
@@ -5018,7 +5035,7 @@ export const registerAccount = createRoute({
         },
         "Set-Cookie": {
           description:
-            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -5190,10 +5207,27 @@ export const signIn = createRoute({
   tags: ["auth"],
   summary: "Sign in with e-mail and password",
   description:
-    "Checks the password. A wrong password and an unknown address get the same answer. Accounts with two-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.",
+    "Checks the password. A wrong password and an unknown address get the same answer. Accounts with\ntwo-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.\n\nAttempts are limited per client address and per account. A client that signed in to the account\nbefore sends the device cookie it got then (`joxicrochet-device`, set by every successful sign-in):\nits attempts count against a limit of that device's own instead of the account's, so that others\nguessing the password cannot lock it out. Its per-address limit applies all the same.\n",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
-  request: { body: { required: true, content: { "application/json": { schema: CredentialsSchema } } } },
+  request: {
+    cookies: z.object({
+      "joxicrochet-device": z
+        .string()
+        .max(512)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).\nWith a valid one for the e-mail in the body, the attempt counts against this device's own limit\n(the same as the account's) instead of the account's; without one, or with one that is tampered\nwith, expired or for another account, against the account's. The per-address limit applies either way.\n",
+            example: "Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: CredentialsSchema } } },
+  },
   responses: {
     200: {
       description: "Signed in, or one step short of it.",
@@ -5204,7 +5238,7 @@ export const signIn = createRoute({
         },
         "Set-Cookie": {
           description:
-            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -5993,7 +6027,24 @@ export const requestPasswordReset = createRoute({
     "Mails a reset link when an account has this address. The answer is the same whether or not it does.",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
-  request: { body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } } },
+  request: {
+    cookies: z.object({
+      "joxicrochet-device": z
+        .string()
+        .max(512)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).\nWith a valid one for the e-mail in the body, the attempt counts against this device's own limit\n(the same as the account's) instead of the account's; without one, or with one that is tampered\nwith, expired or for another account, against the account's. The per-address limit applies either way.\n",
+            example: "Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } },
+  },
   responses: {
     202: {
       description: "If the account exists, the e-mail is on its way.",
@@ -6443,7 +6494,24 @@ export const sendSignInCode = createRoute({
     "Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same whether or not an account has this address.",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
-  request: { body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } } },
+  request: {
+    cookies: z.object({
+      "joxicrochet-device": z
+        .string()
+        .max(512)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).\nWith a valid one for the e-mail in the body, the attempt counts against this device's own limit\n(the same as the account's) instead of the account's; without one, or with one that is tampered\nwith, expired or for another account, against the account's. The per-address limit applies either way.\n",
+            example: "Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: EmailAddressSchema } } },
+  },
   responses: {
     202: {
       description: "If the account exists, the code is on its way.",
@@ -6579,7 +6647,24 @@ export const signInWithCode = createRoute({
     "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops\nworking. The code proves the address: if it was never verified, it is now, and a password\nset before (perhaps by someone else who registered the address) is removed along with\nthe account's other sessions.\n",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
-  request: { body: { required: true, content: { "application/json": { schema: SignInCodeSchema } } } },
+  request: {
+    cookies: z.object({
+      "joxicrochet-device": z
+        .string()
+        .max(512)
+        .regex(new RegExp("^[^\\u0000]*$", "u"))
+        .openapi({ pattern: "^[^\\u0000]*$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).\nWith a valid one for the e-mail in the body, the attempt counts against this device's own limit\n(the same as the account's) instead of the account's; without one, or with one that is tampered\nwith, expired or for another account, against the account's. The per-address limit applies either way.\n",
+            example: "Zx3k...Qw.7bH2...Lp.1798156800.s1Gn...%3D",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: SignInCodeSchema } } },
+  },
   responses: {
     200: {
       description: "Signed in.",
@@ -6590,7 +6675,7 @@ export const signInWithCode = createRoute({
         },
         "Set-Cookie": {
           description:
-            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -6946,7 +7031,7 @@ export const verifyTwoFactor = createRoute({
         },
         "Set-Cookie": {
           description:
-            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -7465,7 +7550,7 @@ export const verifyBackupCode = createRoute({
         },
         "Set-Cookie": {
           description:
-            "The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in production).",
+            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",

@@ -92,6 +92,11 @@ export interface OperationRateLimitOptions {
   userOf?: (c: Context<AppEnv>) => string | undefined;
   /** Multiplies the contract's limit (RATE_LIMIT_SCALE), so that a load test can raise it. */
   scale?: number;
+  /**
+   * The device a request comes from when it proves (a device cookie, see trusted-device.ts) that
+   * it signed in to the account of this (normalised) e-mail before; undefined otherwise.
+   */
+  trustedDevice?: (c: Context<AppEnv>, email: string) => Promise<string | undefined>;
 }
 
 /**
@@ -101,6 +106,10 @@ export interface OperationRateLimitOptions {
  * `ip` the client address, `email` the trimmed, lower-cased `email` of a JSON body (stored as
  * a digest), `user` the signed-in user. A dimension without a value (no e-mail in the body, no
  * user) is not counted. The request is refused when any counter is exhausted.
+ *
+ * A client that proves it signed in to the e-mail's account before (`trustedDevice`) counts
+ * against a counter of its own device instead of the account's, with the same limit: strangers
+ * who use up the account's attempts do not lock its owner out. Its `ip` counter still applies.
  */
 export function operationRateLimit(
   policy: Pick<OperationPolicy, "operationId" | "rateLimit">,
@@ -111,16 +120,25 @@ export function operationRateLimit(
   const { limiter, trustedProxies } = options;
   const limit = rule.limit * (options.scale ?? 1);
   const userOf = options.userOf ?? defaultUserOf;
+
+  /** The account's counter, or the device's own when the client signed in to that account before. */
+  async function emailCounter(c: Context<AppEnv>): Promise<string | undefined> {
+    const email = await emailOf(c);
+    if (email === undefined) return undefined;
+    const device = await options.trustedDevice?.(c, email);
+    return device === undefined ? `email:${digest(email)}` : `device:${device}`;
+  }
+
   return async (c, next) => {
     const subjects: string[] = [];
     for (const dimension of rule.by) {
-      const value =
+      const counter =
         dimension === "ip"
-          ? clientSubject(c, trustedProxies)
+          ? `ip:${clientSubject(c, trustedProxies)}`
           : dimension === "email"
-            ? await emailDigestOf(c)
-            : userOf(c);
-      if (value !== undefined) subjects.push(`${policy.operationId}:${dimension}:${value}`);
+            ? await emailCounter(c)
+            : optionalCounter("user", userOf(c));
+      if (counter !== undefined) subjects.push(`${policy.operationId}:${counter}`);
     }
     const state = stateOf(c);
     if (subjects.length > 0) {
@@ -155,13 +173,16 @@ function defaultUserOf(c: Context<AppEnv>): string | undefined {
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
+const optionalCounter = (dimension: string, value: string | undefined) =>
+  value === undefined ? undefined : `${dimension}:${value}`;
+
 /**
- * The `email` field of a JSON body, normalised and digested (clients choose it: it is never
- * stored or logged in the clear, and its length cannot grow a key). Hono caches the body text,
- * so the validators after this still read the whole body; a body that is not JSON is left for
- * them to refuse.
+ * The `email` field of a JSON body, trimmed and lower-cased (clients choose it: counters hold
+ * only a digest of it, never stored or logged in the clear, whose length cannot grow a key).
+ * Hono caches the body text, so the validators after this still read the whole body; a body
+ * that is not JSON is left for them to refuse.
  */
-async function emailDigestOf(c: Context): Promise<string | undefined> {
+async function emailOf(c: Context): Promise<string | undefined> {
   const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
   if (!JSON_MEDIA_TYPE.test(mediaType)) return undefined;
   let body: unknown;
@@ -174,7 +195,7 @@ async function emailDigestOf(c: Context): Promise<string | undefined> {
   const email = (body as Record<string, unknown>).email;
   if (typeof email !== "string") return undefined;
   const normalized = email.trim().toLowerCase();
-  return normalized === "" ? undefined : digest(normalized);
+  return normalized === "" ? undefined : normalized;
 }
 
 /** The policy a client should heed: a refused one first, then the least remaining, then the latest reset. */

@@ -15,6 +15,8 @@ export type ServiceConfig = InfrastructureConfig &
 export interface Services extends Infrastructure {
   auth: AuthPlatform;
   catalog: CatalogServices;
+  /** The configured or stored auth secret, for what the app signs itself (device cookies). */
+  authSecret: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function startServices(
     ...infrastructure,
     auth,
     catalog,
+    authSecret: secret,
     async close() {
       auth.close();
       await infrastructure.close();

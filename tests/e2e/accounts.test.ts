@@ -18,6 +18,10 @@ async function signIn(url: string, email: string, password: string) {
   return { status: response.status, body: (await response.json()) as { accessToken?: string } };
 }
 
+function me(url: string, token: string | undefined) {
+  return fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+}
+
 async function listUsers(url: string, token: string | undefined) {
   return fetch(`${url}/api/admin/users?limit=5`, { headers: { authorization: `Bearer ${token}` } });
 }
@@ -64,5 +68,56 @@ describe("accounts on a running server", () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  describe.each([
+    { database: "embedded PGlite in DATA_DIR", env: { DATABASE_URL: undefined } },
+    ...(process.env.DATABASE_URL
+      ? [{ database: "PostgreSQL at DATABASE_URL", env: { DATABASE_URL: process.env.DATABASE_URL } }]
+      : []),
+  ])("signing out, then a restart on $database without Redis", ({ env }) => {
+    it("refuses the signed-out session's access token after the restart", { timeout: 120_000 }, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "jc-revocation-restart-"));
+      // Without Redis, process memory was the only record of a sign-out before.
+      const serverEnv = { ...env, REDIS_URL: undefined, DATA_DIR: dataDir };
+      const account = { email: `leaving-${Date.now()}@example.com`, password: "granny-square-autumn-42" };
+      try {
+        const first = await startServer(serverEnv);
+        let revoked: string | undefined;
+        let valid: string | undefined;
+        try {
+          const registered = await fetch(`${first.url}/api/auth/register`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ ...account, name: "Leaving Knitter" }),
+          });
+          expect(registered.status).toBe(201);
+          valid = ((await registered.json()) as { accessToken?: string }).accessToken;
+          const leaving = await signIn(first.url, account.email, account.password);
+          revoked = leaving.body.accessToken;
+          const out = await fetch(`${first.url}/api/auth/logout`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${revoked}` },
+          });
+          expect(out.status).toBe(204);
+          expect((await me(first.url, revoked)).status).toBe(401);
+        } finally {
+          expect(await first.stop()).toBe(0);
+        }
+
+        const second = await startServer(serverEnv);
+        try {
+          const refused = await me(second.url, revoked);
+          expect(refused.status).toBe(401);
+          expect(((await refused.json()) as { code?: string }).code).toBe("invalid_token");
+          // The restart ended nothing else: the registration's own session still works.
+          expect((await me(second.url, valid)).status).toBe(200);
+        } finally {
+          await second.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });

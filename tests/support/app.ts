@@ -60,6 +60,11 @@ export interface TestAppOptions {
    * through a proxy the test breaks); `null` for none. The test disconnects it itself.
    */
   redis?: Redis | null;
+  /**
+   * A database to run on instead of a fresh one: another app's, as a restart (or a second
+   * instance) would find it. The caller cleans it up; pass the same AUTH_SECRET in `env`.
+   */
+  database?: TestDatabase;
 }
 
 /**
@@ -67,8 +72,9 @@ export interface TestAppOptions {
  * DATABASE_URL is set; Redis when REDIS_URL is set, otherwise the in-process cache.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  if (options.seed !== false) {
+  const ownDatabase = options.database === undefined;
+  const database = options.database ?? (await createTestDatabase());
+  if (ownDatabase && options.seed !== false) {
     await seedCatalog(database.db, undefined, { products: options.seed === "catalog" });
   }
   const dataDir = await mkdtemp(join(tmpdir(), "jc-test-app-"));
@@ -103,6 +109,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       cache,
       redis,
       auth: services.auth,
+      authSecret: services.authSecret,
       rateLimiter: services.rateLimiter,
       catalog: services.catalog,
     },
@@ -145,7 +152,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await cache.close();
       await services.close();
       if (ownRedis) redis?.disconnect();
-      await database.cleanup();
+      if (ownDatabase) await database.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

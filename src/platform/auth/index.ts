@@ -37,7 +37,16 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
       { err: error instanceof Error ? error.message : String(error) },
       "redis unavailable for auth",
     );
-  const revocations = createSessionRevocations(setup.redis, warn);
+  const revocations = createSessionRevocations({
+    db: setup.db,
+    redis: setup.redis,
+    onRedisError: warn,
+    onDatabaseError: (error) =>
+      setup.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "session revocations: database unavailable",
+      ),
+  });
   const secondaryStorage = setup.redis ? redisSecondaryStorage(setup.redis, warn) : undefined;
   const auth = createAuth(setup.db, {
     secret: setup.secret,
@@ -70,6 +79,7 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
     verifier,
     close() {
       secondaryStorage?.stop();
+      revocations.stop();
     },
   };
 }
