@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { demoAccounts } from "../../db/seed/accounts.ts";
-import { BUN, E2E_AUTH_SECRET, ROOT, startServer } from "./support/server";
+import { BUN, E2E_AUTH_SECRET, e2eDatabaseUrl, ROOT, startServer } from "./support/server";
 
 const run = promisify(execFile);
 
@@ -49,7 +49,14 @@ describe("accounts on a running server", () => {
   }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "jc-admin-create-"));
     const email = `staff-${Date.now()}@example.com`;
-    const env = { ...process.env, DATA_DIR: dataDir, AUTH_SECRET: E2E_AUTH_SECRET };
+    // The CLI works on the database the server will use.
+    const database = await e2eDatabaseUrl();
+    const env = {
+      ...process.env,
+      ...(database ? { DATABASE_URL: database } : {}),
+      DATA_DIR: dataDir,
+      AUTH_SECRET: E2E_AUTH_SECRET,
+    };
     try {
       const created = await run(BUN, ["src/cli/admin-create.ts", email, "Staff"], { cwd: ROOT, env });
       const password = /one-time password: (\S+)/.exec(created.stdout)?.[1];
@@ -73,7 +80,8 @@ describe("accounts on a running server", () => {
   describe.each([
     { database: "embedded PGlite in DATA_DIR", env: { DATABASE_URL: undefined } },
     ...(process.env.DATABASE_URL
-      ? [{ database: "PostgreSQL at DATABASE_URL", env: { DATABASE_URL: process.env.DATABASE_URL } }]
+      ? // A database of this file's own on that server (see e2eDatabaseUrl).
+        [{ database: "PostgreSQL at DATABASE_URL", env: {} }]
       : []),
   ])("signing out, then a restart on $database without Redis", ({ env }) => {
     it("refuses the signed-out session's access token after the restart", { timeout: 120_000 }, async () => {

@@ -26,22 +26,35 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
 }
 
 async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `jc_test_${randomBytes(6).toString("hex")}`;
-  await withMaintenanceClient(serverUrl, async (admin) => {
-    const template = await ensureTemplate(admin, serverUrl);
-    await admin.query(`create database ${name} template ${template}`);
-  });
-  const handle = await openDatabase({ url: withDatabase(serverUrl, name) });
+  const copy = await createDatabaseCopy(serverUrl);
+  const handle = await openDatabase({ url: copy.url });
   // A no-op when the template is current; keeps the copy right even if it is not.
   await migrateDatabase(handle);
   return {
     ...handle,
     cleanup: async () => {
       await handle.close();
-      await withMaintenanceClient(serverUrl, (admin) =>
-        admin.query(`drop database if exists ${name} with (force)`),
-      );
+      await copy.drop();
     },
+  };
+}
+
+/**
+ * A new database on the server of `serverUrl`, copied from the migrated template, for whoever
+ * connects to it by URL (a server process); `drop` removes it, closing what is still connected.
+ */
+export async function createDatabaseCopy(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `jc_test_${randomBytes(6).toString("hex")}`;
+  await withMaintenanceClient(serverUrl, async (admin) => {
+    const template = await ensureTemplate(admin, serverUrl);
+    await admin.query(`create database ${name} template ${template}`);
+  });
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () =>
+      withMaintenanceClient(serverUrl, async (admin) => {
+        await admin.query(`drop database if exists ${name} with (force)`);
+      }),
   };
 }
 

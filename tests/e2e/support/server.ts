@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
+import { createDatabaseCopy } from "../../support/database";
 
 /** The repository root: tests/e2e/support → ../../.. */
 export const ROOT = resolve(import.meta.dirname, "../../..");
@@ -52,13 +54,34 @@ export interface ExitedRun {
  */
 export const E2E_AUTH_SECRET = "e2e-only-secret-of-the-joxicrochet-test-suite";
 
-function childEnv(overrides: ServerEnv): Record<string, string> {
+let ownDatabase: Promise<{ url: string; drop(): Promise<void> }> | undefined;
+
+/**
+ * When the test run has PostgreSQL (DATABASE_URL), the database this test file's servers use: a
+ * migrated copy of their own on that server, dropped after the file. A shared database would
+ * carry rows of other runs into this one (signing keys encrypted under another AUTH_SECRET, say).
+ */
+export async function e2eDatabaseUrl(): Promise<string | undefined> {
+  const server = process.env.DATABASE_URL;
+  if (!server) return undefined;
+  ownDatabase ??= createDatabaseCopy(server);
+  return (await ownDatabase).url;
+}
+
+// Registered by every test file that imports this module, after its own hooks have stopped its servers.
+afterAll(async () => {
+  const database = await ownDatabase;
+  ownDatabase = undefined;
+  await database?.drop();
+});
+
+async function childEnv(overrides: ServerEnv): Promise<Record<string, string>> {
   const env: ServerEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     TMPDIR: process.env.TMPDIR,
     LANG: process.env.LANG,
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: "DATABASE_URL" in overrides ? undefined : await e2eDatabaseUrl(),
     REDIS_URL: process.env.REDIS_URL,
     PORT: "0",
     LOG_LEVEL: "info",
@@ -106,7 +129,7 @@ export async function startServer(env: ServerEnv = {}): Promise<RunningServer> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "joxicrochet-e2e-"));
   const child = spawn(BUN, ["src/server.ts"], {
     cwd: ROOT,
-    env: childEnv({ ...env, DATA_DIR: dataDir }),
+    env: await childEnv({ ...env, DATA_DIR: dataDir }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
@@ -173,7 +196,7 @@ export async function runServerToExit(env: ServerEnv, timeoutMs = 30_000): Promi
   try {
     const child = spawn(BUN, ["src/server.ts"], {
       cwd: ROOT,
-      env: childEnv({ DATA_DIR: dataDir, ...env }),
+      env: await childEnv({ DATA_DIR: dataDir, ...env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
