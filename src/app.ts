@@ -22,7 +22,6 @@ import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import type { ApiReferenceAssets } from "./platform/api-reference";
-import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
 import type { Shop } from "./startup";
@@ -32,7 +31,7 @@ export interface AppDependencies {
     Config,
     "corsOrigins" | "bodyLimitBytes" | "rateLimitPerMinute" | "rateLimitScale" | "trustedProxies"
   >;
-  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "rateLimiter" | "catalog">;
+  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "accounts" | "rateLimiter" | "catalog">;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
@@ -85,7 +84,6 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
   );
   const { auth, authenticator } = deps.platform.auth;
-  const accounts = { auth, db: database.db, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS };
   const catalog: CatalogDeps = { ...deps.platform.catalog, db: database.db };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
@@ -93,7 +91,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     ...productHandlers(catalog),
     ...imageHandlers(catalog),
     ...authHandlers({
-      ...accounts,
+      ...deps.platform.accounts,
       publicKeys: async () => (await auth.api.getJwks()) as { keys: object[] },
     }),
     ...adminHandlers(catalog),

@@ -98,6 +98,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       cache,
       redis,
       auth: services.auth,
+      accounts: services.accounts,
       rateLimiter: services.rateLimiter,
       catalog: services.catalog,
     },
