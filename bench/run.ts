@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { accountTiming } from "./account-timing";
 import { scenarios, type Target } from "./scenarios";
 import { startServer } from "./server";
 
@@ -44,14 +45,33 @@ async function measure(url: string, name: string, target: Target, connections: n
 
 const selected = process.argv[2];
 const chosen = scenarios.filter((scenario) => !selected || scenario.name === selected);
-if (chosen.length === 0) {
-  console.error(`unknown scenario '${selected}'; known: ${scenarios.map((s) => s.name).join(", ")}`);
+// Paired timing is not a throughput measurement: it runs only when named.
+const timing = selected === accountTiming.name;
+if (chosen.length === 0 && !timing) {
+  const known = [...scenarios.map((s) => s.name), accountTiming.name];
+  console.error(`unknown scenario '${selected}'; known: ${known.join(", ")}`);
   process.exit(2);
+}
+const runtime = process.env.DATABASE_URL ? "services" : "embedded";
+
+function record(name: string, result: object): void {
+  mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
+  const file = join(import.meta.dirname, "results", `${name}.${runtime}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ scenario: name, runtime, at: new Date().toISOString(), ...result }, null, 2)}\n`,
+  );
 }
 
 // A load test from one client on 127.0.0.1 raises the limits that would otherwise answer 429.
 const server = await startServer({ RATE_LIMIT_PER_MINUTE: "100000000", RATE_LIMIT_SCALE: "100000000" });
 try {
+  if (timing) {
+    const rows = await accountTiming.measure(server.url);
+    console.log(`\n${accountTiming.name}: ${accountTiming.description}`);
+    console.table(rows);
+    record(accountTiming.name, { rows });
+  }
   for (const scenario of chosen) {
     await scenario.prepare?.(server.url);
     const connections = scenario.connections ?? CONNECTIONS;
@@ -72,19 +92,7 @@ try {
     );
     const reference = await scenario.reference?.();
     if (reference) console.log(`${reference.label}: ${reference.perSecond}`);
-    mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
-    const runtime = process.env.DATABASE_URL ? "services" : "embedded";
-    const file = join(import.meta.dirname, "results", `${scenario.name}.${runtime}.json`);
-    const record = {
-      scenario: scenario.name,
-      runtime,
-      at: new Date().toISOString(),
-      connections,
-      durationSeconds: DURATION_SECONDS,
-      rows,
-      reference,
-    };
-    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    record(scenario.name, { connections, durationSeconds: DURATION_SECONDS, rows, reference });
   }
 } finally {
   await server.stop();

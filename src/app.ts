@@ -25,7 +25,6 @@ import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
 import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
-import { ACCESS_TOKEN_TTL_SECONDS } from "./platform/auth/options";
 import type { Logger } from "./platform/logger";
 import type { Metrics } from "./platform/metrics";
 import type { Shop } from "./startup";
@@ -41,7 +40,10 @@ export interface AppDependencies {
     | "trustedProxies"
     | "metricsToken"
   >;
-  platform: Pick<Shop, "database" | "cache" | "redis" | "auth" | "authSecret" | "rateLimiter" | "catalog">;
+  platform: Pick<
+    Shop,
+    "database" | "cache" | "redis" | "auth" | "authSecret" | "accounts" | "rateLimiter" | "catalog"
+  >;
   logger: Logger;
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
@@ -96,7 +98,6 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
   );
   const { auth, authenticator } = deps.platform.auth;
-  const accounts = { auth, db: database.db, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS };
   const catalog: CatalogDeps = { ...deps.platform.catalog, db: database.db };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
@@ -104,7 +105,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     ...productHandlers(catalog),
     ...imageHandlers(catalog),
     ...authHandlers({
-      ...accounts,
+      ...deps.platform.accounts,
       publicKeys: async () => (await auth.api.getJwks()) as { keys: object[] },
     }),
     ...adminHandlers(catalog),

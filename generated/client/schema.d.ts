@@ -507,7 +507,7 @@ export interface paths {
     put?: never;
     /**
      * Ask for a password-reset e-mail
-     * @description Mails a reset link when an account has this address. The answer is the same whether or not it does.
+     * @description Mails a reset link when an account has this address; a new link ends the links mailed before it, and using one ends the others. The answer is the same, and as quick, whether or not the address has an account - the request is recorded, and the mail follows within seconds.
      */
     post: operations["requestPasswordReset"];
     delete?: never;
@@ -567,7 +567,7 @@ export interface paths {
     put?: never;
     /**
      * Mail a one-time sign-in code
-     * @description Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same whether or not an account has this address.
+     * @description Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same, and as quick, whether or not an account has this address - the request is recorded, and the mail follows within seconds.
      */
     post: operations["sendSignInCode"];
     delete?: never;
@@ -590,7 +590,9 @@ export interface paths {
      * @description Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops
      *     working. The code proves the address: if it was never verified, it is now, and a password
      *     set before (perhaps by someone else who registered the address) is removed along with
-     *     the account's other sessions.
+     *     the account's other sessions. The code is a first factor like the password: accounts with
+     *     two-factor authentication answer `two_factor_required` and finish at
+     *     `POST /api/auth/two-factor/verify` (or with a backup code).
      */
     post: operations["signInWithCode"];
     delete?: never;
@@ -3941,7 +3943,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Signed in. */
+      /** @description Signed in, or one step short of it. */
       200: {
         headers: {
           "X-Request-Id": components["headers"]["RequestId"];
@@ -3949,24 +3951,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          /**
-           * @example {
-           *       "status": "signed_in",
-           *       "user": {
-           *         "id": "0J5yW6p1QvKfCk0nN3b8x2Lr",
-           *         "email": "ada@example.com",
-           *         "name": "Ada Lovelace",
-           *         "role": "customer",
-           *         "emailVerified": false,
-           *         "twoFactorEnabled": false,
-           *         "createdAt": "2026-11-25T08:30:00Z"
-           *       },
-           *       "accessToken": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
-           *       "tokenType": "Bearer",
-           *       "expiresIn": 900
-           *     }
-           */
-          "application/json": components["schemas"]["SignedIn"];
+          "application/json": components["schemas"]["SignInResult"];
         };
       };
       400: components["responses"]["BadRequest"];

@@ -6024,7 +6024,7 @@ export const requestPasswordReset = createRoute({
   tags: ["auth"],
   summary: "Ask for a password-reset e-mail",
   description:
-    "Mails a reset link when an account has this address. The answer is the same whether or not it does.",
+    "Mails a reset link when an account has this address; a new link ends the links mailed before it, and using one ends the others. The answer is the same, and as quick, whether or not the address has an account - the request is recorded, and the mail follows within seconds.",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
   request: {
@@ -6491,7 +6491,7 @@ export const sendSignInCode = createRoute({
   tags: ["auth"],
   summary: "Mail a one-time sign-in code",
   description:
-    "Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same whether or not an account has this address.",
+    "Mails a six-digit code valid for 5 minutes and 3 tries. The answer is the same, and as quick, whether or not an account has this address - the request is recorded, and the mail follows within seconds.",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
   request: {
@@ -6644,7 +6644,7 @@ export const signInWithCode = createRoute({
   tags: ["auth"],
   summary: "Sign in with a mailed code",
   description:
-    "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops\nworking. The code proves the address: if it was never verified, it is now, and a password\nset before (perhaps by someone else who registered the address) is removed along with\nthe account's other sessions.\n",
+    "Signs in with the code from `POST /api/auth/email-otp`. After 3 wrong tries the code stops\nworking. The code proves the address: if it was never verified, it is now, and a password\nset before (perhaps by someone else who registered the address) is removed along with\nthe account's other sessions. The code is a first factor like the password: accounts with\ntwo-factor authentication answer `two_factor_required` and finish at\n`POST /api/auth/two-factor/verify` (or with a backup code).\n",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
   request: {
@@ -6667,7 +6667,7 @@ export const signInWithCode = createRoute({
   },
   responses: {
     200: {
-      description: "Signed in.",
+      description: "Signed in, or one step short of it.",
       headers: {
         "X-Request-Id": {
           description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
@@ -6684,21 +6684,27 @@ export const signInWithCode = createRoute({
       },
       content: {
         "application/json": {
-          schema: SignedInSchema,
-          example: {
-            status: "signed_in",
-            user: {
-              id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
-              email: "ada@example.com",
-              name: "Ada Lovelace",
-              role: "customer",
-              emailVerified: false,
-              twoFactorEnabled: false,
-              createdAt: "2026-11-25T08:30:00Z",
+          schema: SignInResultSchema,
+          examples: {
+            signedIn: {
+              summary: "Signed in",
+              value: {
+                status: "signed_in",
+                user: {
+                  id: "0J5yW6p1QvKfCk0nN3b8x2Lr",
+                  email: "ada@example.com",
+                  name: "Ada Lovelace",
+                  role: "customer",
+                  emailVerified: true,
+                  twoFactorEnabled: false,
+                  createdAt: "2026-11-25T08:30:00Z",
+                },
+                accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
+                tokenType: "Bearer",
+                expiresIn: 900,
+              },
             },
-            accessToken: "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln",
-            tokenType: "Bearer",
-            expiresIn: 900,
+            twoFactor: { summary: "A second factor is needed", value: { status: "two_factor_required" } },
           },
         },
       },

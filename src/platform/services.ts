@@ -5,7 +5,14 @@ import { type CacheStore, openCacheStore } from "./cache";
 import type { DatabaseHandle } from "./db";
 import type { Logger } from "./logger";
 import { createMailer, type Mailer, type MailMessage } from "./mailer";
-import { enqueueEmail, type OutboxWorker, startOutboxWorker } from "./outbox";
+import {
+  enqueueEmail,
+  enqueueJob,
+  type OutboxJobs,
+  type OutboxWorker,
+  outboxJobs,
+  startOutboxWorker,
+} from "./outbox";
 import { openRateLimiter, type RateLimiter } from "./rate-limit";
 
 export type InfrastructureConfig = Pick<Config, "dataDir" | "smtpUrl" | "mailFrom">;
@@ -15,9 +22,13 @@ export interface Infrastructure {
   cache: CacheStore;
   mailer: Mailer;
   outbox: OutboxWorker;
+  /** The outbox's kinds besides mail: register each before the start-up sequence yields. */
+  jobs: OutboxJobs;
   rateLimiter: RateLimiter;
   /** Records a mail in the outbox and wakes the worker, so that it goes out now. */
   queueMail(message: MailMessage): Promise<void>;
+  /** Records a job of a registered kind in the outbox and wakes the worker, so that it runs now. */
+  queueJob(kind: string, payload: object): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +43,8 @@ export function startInfrastructure(
     { smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: join(config.dataDir, "outbox") },
     logger,
   );
-  const outbox = startOutboxWorker({ db: database.db, mailer, logger });
+  const jobs = outboxJobs();
+  const outbox = startOutboxWorker({ db: database.db, mailer, logger, jobs });
   const rateLimiter = openRateLimiter(redis, (error) =>
     logger.warn({ err: String(error) }, "rate limiter: Redis failed; in-process counters for 5 s"),
   );
@@ -40,9 +52,14 @@ export function startInfrastructure(
     cache,
     mailer,
     outbox,
+    jobs,
     rateLimiter,
     async queueMail(message) {
       await enqueueEmail(database.db, message);
+      outbox.wake();
+    },
+    async queueJob(kind, payload) {
+      await enqueueJob(database.db, kind, payload);
       outbox.wake();
     },
     async close() {

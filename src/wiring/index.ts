@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
+import type { AccountsDeps } from "../domain/accounts/sessions";
 import type { CatalogServices } from "../domain/catalog/services";
 import { type AuthPlatform, openAuth } from "../platform/auth";
 import { authSecret } from "../platform/auth/secret";
@@ -7,6 +8,7 @@ import type { DatabaseHandle } from "../platform/db";
 import type { Logger } from "../platform/logger";
 import { type Infrastructure, type InfrastructureConfig, startInfrastructure } from "../platform/services";
 import { accountMailer } from "./account-mail";
+import { openAccounts } from "./accounts";
 import { openCatalogServices } from "./catalog";
 
 export type ServiceConfig = InfrastructureConfig &
@@ -14,6 +16,7 @@ export type ServiceConfig = InfrastructureConfig &
 
 export interface Services extends Infrastructure {
   auth: AuthPlatform;
+  accounts: AccountsDeps;
   catalog: CatalogServices;
   /** The configured or stored auth secret, for what the app signs itself (device cookies). */
   authSecret: string;
@@ -21,7 +24,8 @@ export interface Services extends Infrastructure {
 
 /**
  * The platform's adapters with the domain wired onto them: authentication sends the accounts
- * domain's mails through the outbox, and the catalog gets its cursors, cache tags and photos.
+ * domain's mails through the outbox, the accounts domain records its deferred work there (and
+ * registers what runs it), and the catalog gets its cursors, cache tags and photos.
  */
 export function startServices(
   config: ServiceConfig,
@@ -41,6 +45,13 @@ export function startServices(
     keyRotationSeconds: config.authKeyRotationSeconds,
     mail: accountMailer(config.publicUrl, infrastructure.queueMail),
   });
+  // Registered now, before this synchronous start-up yields and the worker claims its first rows.
+  const accounts = openAccounts({
+    gateway: auth.gateway,
+    db: database.db,
+    queueJob: infrastructure.queueJob,
+    jobs: infrastructure.jobs,
+  });
   const catalog = openCatalogServices({
     secret,
     dataDir: config.dataDir,
@@ -51,6 +62,7 @@ export function startServices(
   return {
     ...infrastructure,
     auth,
+    accounts,
     catalog,
     authSecret: secret,
     async close() {

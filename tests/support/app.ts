@@ -110,6 +110,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       redis,
       auth: services.auth,
       authSecret: services.authSecret,
+      accounts: services.accounts,
       rateLimiter: services.rateLimiter,
       catalog: services.catalog,
     },

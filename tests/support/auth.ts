@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { outbox } from "../../db/schema/index.ts";
 import type { ApiResponse, TestApp } from "./app";
 
@@ -44,6 +44,43 @@ export async function mailsTo(api: TestApp, to: string): Promise<{ subject: stri
   return rows
     .map((row) => row.payload as { to: string; subject: string; text: string })
     .filter((mail) => mail.to === to);
+}
+
+/**
+ * The newest mail with `subject` queued for an address, waiting for it: reset links and sign-in
+ * codes are queued by the outbox worker after the request has been answered.
+ */
+export async function nextMailTo(
+  api: TestApp,
+  to: string,
+  subject: string,
+  options: { after?: number; timeoutMs?: number } = {},
+): Promise<{ subject: string; text: string }> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const matching = (await mailsTo(api, to)).filter((mail) => mail.subject === subject);
+    const mail = matching.at(-1);
+    if (mail && matching.length > (options.after ?? 0)) return mail;
+    if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${to} within the time allowed`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Waits until the outbox has run every job recorded so far (the work that requests such as a
+ * password reset leave for after their answer), so that the mail they queue, if any, is there.
+ */
+export async function jobsDone(api: TestApp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await api.database.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(ne(outbox.kind, "email"), isNull(outbox.sentAt)));
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${pending.length} outbox jobs still not run`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A signed-in staff account: its Bearer headers, for the catalog's admin operations. */

@@ -28,6 +28,7 @@ const CODES: Record<string, [DomainErrorCode, string]> = {
   BANNED_USER: ["forbidden", "This account is disabled"],
   YOU_HAVE_BEEN_BANNED_FROM_THIS_APPLICATION: ["forbidden", "This account is disabled"],
   UNAUTHORIZED: ["unauthenticated", "Sign in first"],
+  SESSION_ENDED: ["unauthenticated", "The session has ended; sign in again"],
   FAILED_TO_GET_SESSION: ["unauthenticated", "Sign in first"],
 };
 

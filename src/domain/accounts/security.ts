@@ -11,18 +11,18 @@ import type {
 import type { Caller } from "../../platform/auth/caller";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
-import { type AccountsDeps, findUser, sessionHeaders, toUser, type WithCookies } from "./sessions";
+import { ACCOUNT_JOB_KINDS } from "./jobs";
+import { type AccountsDeps, type Answer, findUser, toUser } from "./sessions";
 
 export async function sendVerificationEmail(deps: AccountsDeps, caller: Caller): Promise<void> {
   const user = await findUser(deps, caller.userId);
   if (user.emailVerified) return;
-  const headers = await sessionHeaders(deps, caller);
-  await translated(() => deps.auth.api.sendVerificationEmail({ body: { email: user.email }, headers }));
+  await translated(() => deps.gateway.sendVerificationEmail(caller, user.email));
 }
 
 /** Verifying twice is not an error: the second time the account is simply already verified. */
 export async function verifyEmail(deps: AccountsDeps, token: string): Promise<User> {
-  await translated(() => deps.auth.api.verifyEmail({ query: { token } }));
+  await translated(() => deps.gateway.verifyEmail(token));
   // Better-Auth has checked the token's signature and expiry; its claims name the address.
   const { email } = decodeJwt(token);
   const [user] =
@@ -31,16 +31,22 @@ export async function verifyEmail(deps: AccountsDeps, token: string): Promise<Us
   return toUser(user);
 }
 
-/** Answers the same whether or not the address has an account. */
+/**
+ * Answers after one write, the same in content and in time whether or not the address has an
+ * account: nothing is looked up before the answer. The mail follows (`mailPasswordReset`).
+ */
 export async function requestPasswordReset(deps: AccountsDeps, email: string): Promise<void> {
-  await translated(() => deps.auth.api.requestPasswordReset({ body: { email } }));
+  await deps.later({ kind: ACCOUNT_JOB_KINDS.passwordResetMail, email });
 }
 
-/** Every session of the account ends, and with them their access tokens. */
+/** After the answer: for an account, a new reset token (ending its others) and the mail with it. */
+export async function mailPasswordReset(deps: AccountsDeps, email: string): Promise<void> {
+  await translated(() => deps.gateway.requestPasswordReset(email));
+}
+
+/** Every session of the account ends, and with them their access tokens; so do its other reset tokens. */
 export async function resetPassword(deps: AccountsDeps, input: PasswordReset): Promise<void> {
-  await translated(() =>
-    deps.auth.api.resetPassword({ body: { token: input.token, newPassword: input.newPassword } }),
-  );
+  await translated(() => deps.gateway.resetPassword(input.token, input.newPassword));
 }
 
 /** The caller's other sessions end; this one goes on. */
@@ -49,20 +55,7 @@ export async function changePassword(
   caller: Caller,
   input: PasswordChange,
 ): Promise<void> {
-  const headers = await sessionHeaders(deps, caller);
-  // Not Better-Auth's `revokeOtherSessions: true`: that ends every session, the caller's too, and
-  // opens a new one whose cookie a Bearer caller never gets.
-  await translated(() =>
-    deps.auth.api.changePassword({
-      body: {
-        currentPassword: input.currentPassword,
-        newPassword: input.newPassword,
-        revokeOtherSessions: false,
-      },
-      headers,
-    }),
-  );
-  await translated(() => deps.auth.api.revokeOtherSessions({ headers }));
+  await translated(() => deps.gateway.changePassword(caller, input.currentPassword, input.newPassword));
 }
 
 export async function enableTwoFactor(
@@ -70,26 +63,19 @@ export async function enableTwoFactor(
   caller: Caller,
   password: string,
 ): Promise<TwoFactorSetup> {
-  const headers = await sessionHeaders(deps, caller);
-  const setup = await translated(() => deps.auth.api.enableTwoFactor({ body: { password }, headers }));
-  if (setup.method !== "totp") throw new Error("two-factor setup did not create a TOTP secret");
-  return { totpUri: setup.totpURI, backupCodes: setup.backupCodes };
+  return translated(() => deps.gateway.enableTwoFactor(caller, password));
 }
 
 /**
  * Better-Auth renews the session on this change (the caller's ends, another opens): the new
- * session's cookie goes back to the caller. A Bearer-only caller has to sign in again.
+ * session goes back to the caller. A Bearer-only caller has to sign in again.
  */
 export async function disableTwoFactor(
   deps: AccountsDeps,
   caller: Caller,
   password: string,
-): Promise<WithCookies<null>> {
-  const headers = await sessionHeaders(deps, caller);
-  const result = await translated(() =>
-    deps.auth.api.disableTwoFactor({ body: { password }, headers, returnHeaders: true }),
-  );
-  return { value: null, cookies: result.headers.getSetCookie() };
+): Promise<Answer<null>> {
+  return { value: null, changes: await translated(() => deps.gateway.disableTwoFactor(caller, password)) };
 }
 
 export async function regenerateBackupCodes(
@@ -97,14 +83,18 @@ export async function regenerateBackupCodes(
   caller: Caller,
   password: string,
 ): Promise<BackupCodes> {
-  const headers = await sessionHeaders(deps, caller);
-  const { backupCodes } = await translated(() =>
-    deps.auth.api.generateBackupCodes({ body: { password }, headers }),
-  );
-  return { backupCodes };
+  return { backupCodes: await translated(() => deps.gateway.generateBackupCodes(caller, password)) };
 }
 
-/** Answers the same whether or not the address has an account (no sign-up through codes). */
+/**
+ * Answers after one write, the same in content and in time whether or not the address has an
+ * account (no sign-up through codes). The mail follows (`mailSignInCode`).
+ */
 export async function sendSignInCode(deps: AccountsDeps, email: string): Promise<void> {
-  await translated(() => deps.auth.api.sendVerificationOTP({ body: { email, type: "sign-in" } }));
+  await deps.later({ kind: ACCOUNT_JOB_KINDS.signInCodeMail, email });
+}
+
+/** After the answer: for an account, a new sign-in code and the mail with it. */
+export async function mailSignInCode(deps: AccountsDeps, email: string): Promise<void> {
+  await translated(() => deps.gateway.sendSignInCode(email));
 }

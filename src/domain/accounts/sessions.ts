@@ -1,36 +1,29 @@
 import { eq } from "drizzle-orm";
-import { sessions, users } from "../../../db/schema/index.ts";
+import { users } from "../../../db/schema/index.ts";
 import type { SignedIn, User } from "../../../generated/server";
-import type { Caller } from "../../platform/auth/caller";
-import type { Auth } from "../../platform/auth/instance";
+import type { AccountRecord, AccountsGateway, OpenedSession } from "../../platform/auth/accounts-gateway";
+import type { CredentialChanges } from "../../platform/auth/client-credentials";
 import type { Db } from "../../platform/db";
 import { DomainError } from "../errors";
 import { translated } from "./failures";
+import type { AccountJob } from "./jobs";
 
-/** A result plus the `Set-Cookie` headers that must reach the client with it. */
-export interface WithCookies<T> {
+/** A result, and what must reach the client with it (opaque here; the handler passes it on). */
+export interface Answer<T> {
   value: T;
-  cookies: string[];
+  changes: CredentialChanges;
 }
 
 export interface AccountsDeps {
-  auth: Auth;
+  gateway: AccountsGateway;
   db: Db;
   accessTokenTtlSeconds: number;
+  /** Records a job for after the answer, in one write whatever the job will find. */
+  later(job: AccountJob): Promise<void>;
 }
 
-type AuthUser = {
-  id: string;
-  email: string;
-  name: string;
-  emailVerified: boolean;
-  role?: string | null;
-  twoFactorEnabled?: boolean | null;
-  createdAt: Date | string;
-};
-
 /** An account as the shop shows it: never a hash, a secret or a backup code. */
-export function toUser(user: AuthUser): User {
+export function toUser(user: AccountRecord): User {
   return {
     id: user.id,
     email: user.email,
@@ -42,39 +35,21 @@ export function toUser(user: AuthUser): User {
   };
 }
 
-/** Headers that let Better-Auth act on the caller's session, however the caller authenticated. */
-export async function sessionHeaders(deps: AccountsDeps, caller: Caller): Promise<Headers> {
-  let token = caller.sessionToken;
-  if (!token) {
-    const [row] = await deps.db
-      .select({ token: sessions.token })
-      .from(sessions)
-      .where(eq(sessions.id, caller.sessionId));
-    if (!row) throw new DomainError("unauthenticated", "The session has ended; sign in again");
-    token = row.token;
-  }
-  // The bearer plugin turns a raw session token into the signed session cookie internally.
-  return new Headers({ authorization: `Bearer ${token}` });
-}
-
 export async function accessTokenFor(deps: AccountsDeps, sessionToken: string): Promise<string> {
-  const { token } = await translated(() =>
-    deps.auth.api.getToken({ headers: new Headers({ authorization: `Bearer ${sessionToken}` }) }),
-  );
-  return token;
+  return translated(() => deps.gateway.accessToken(sessionToken));
 }
 
-export async function signedIn(deps: AccountsDeps, sessionToken: string, user: AuthUser): Promise<SignedIn> {
+export async function signedIn(deps: AccountsDeps, session: OpenedSession): Promise<SignedIn> {
   return {
     status: "signed_in",
-    user: toUser(user),
-    accessToken: await accessTokenFor(deps, sessionToken),
+    user: toUser(session.user),
+    accessToken: await accessTokenFor(deps, session.token),
     tokenType: "Bearer",
     expiresIn: deps.accessTokenTtlSeconds,
   };
 }
 
-export async function findUser(deps: AccountsDeps, userId: string): Promise<User> {
+export async function findUser(deps: Pick<AccountsDeps, "db">, userId: string): Promise<User> {
   const [user] = await deps.db.select().from(users).where(eq(users.id, userId));
   if (!user) throw new DomainError("unauthenticated", "The account no longer exists");
   return toUser(user);

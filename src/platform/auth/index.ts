@@ -2,9 +2,11 @@ import type { Redis } from "ioredis";
 import type { Db } from "../db";
 import type { Logger } from "../logger";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./access-tokens";
+import { type AccountsGateway, accountsGateway } from "./accounts-gateway";
 import { type Authenticator, createAuthenticator } from "./authenticator";
 import { type Auth, createAuth } from "./instance";
 import { ACCESS_TOKEN_TTL_SECONDS, type AuthMail, TOKEN_AUDIENCE } from "./options";
+import { resetTokens } from "./reset-tokens";
 import { createSessionRevocations } from "./revocations";
 import { redisSecondaryStorage } from "./secondary-storage";
 
@@ -23,6 +25,8 @@ export interface AuthSetup {
 
 export interface AuthPlatform {
   auth: Auth;
+  /** Better-Auth as the accounts domain uses it, HTTP plumbing included. */
+  gateway: AccountsGateway;
   authenticator: Authenticator;
   verifier: AccessTokenVerifier;
   close(): void;
@@ -75,6 +79,7 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
   });
   return {
     auth,
+    gateway: accountsGateway(auth, setup.db, resetTokens(setup.db)),
     authenticator: createAuthenticator(auth, verifier),
     verifier,
     close() {

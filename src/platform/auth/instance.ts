@@ -3,12 +3,13 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { accounts, jwks, sessions, twoFactors, users, verifications } from "../../../db/schema/index.ts";
 import type { Db } from "../db";
 import { type AuthSettings, authOptions } from "./options";
+import { resetTokens } from "./reset-tokens";
 
 /** The Better-Auth engine on the shop's database. Its HTTP handler is never mounted: the contract's
  * operations call its server API. */
 export function createAuth(db: Db, settings: AuthSettings) {
   return betterAuth({
-    ...authOptions(settings),
+    ...authOptions(settings, resetTokens(db)),
     database: drizzleAdapter(db, {
       provider: "pg",
       schema: {

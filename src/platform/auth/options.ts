@@ -2,6 +2,8 @@ import type { BetterAuthOptions, SecondaryStorage } from "better-auth";
 import { admin, bearer, emailOTP, jwt, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
+import type { ResetTokens } from "./reset-tokens";
+import { secondFactorAfterEveryFirst } from "./second-factor";
 
 /** What the shop sends by mail on behalf of authentication; the mailer decides how. */
 export interface AuthMail {
@@ -34,7 +36,7 @@ export const TOKEN_AUDIENCE = "joxicrochet-api";
 const SESSION_DAYS = 7;
 
 /** The Better-Auth configuration of the shop, minus the database (which the caller adds). */
-export function authOptions(settings: AuthSettings) {
+export function authOptions(settings: AuthSettings, resetTokens: ResetTokens) {
   return {
     appName: "JoxiCrochet",
     secret: settings.secret,
@@ -54,7 +56,11 @@ export function authOptions(settings: AuthSettings) {
       autoSignIn: true,
       revokeSessionsOnPasswordReset: true,
       resetPasswordTokenExpiresIn: 30 * 60,
-      sendResetPassword: async ({ user, token }) => settings.mail.resetPassword(user.email, token),
+      sendResetPassword: async ({ user, token }) => {
+        await resetTokens.issued(user.id, token);
+        await settings.mail.resetPassword(user.email, token);
+      },
+      onPasswordReset: async ({ user }) => resetTokens.used(user.id),
     },
     emailVerification: {
       sendOnSignUp: true,
@@ -107,14 +113,16 @@ export function authOptions(settings: AuthSettings) {
         defaultRole: "customer",
         adminRoles: ["admin"],
       }),
-      twoFactor({
-        issuer: "JoxiCrochet",
-        accountLockout: { enabled: true, maxFailedAttempts: 3, durationSeconds: 15 * 60 },
-        otpOptions: {
-          allowedAttempts: 3,
-          sendOTP: async ({ user, otp }) => settings.mail.twoFactorCode(user.email, otp),
-        },
-      }),
+      secondFactorAfterEveryFirst(
+        twoFactor({
+          issuer: "JoxiCrochet",
+          accountLockout: { enabled: true, maxFailedAttempts: 3, durationSeconds: 15 * 60 },
+          otpOptions: {
+            allowedAttempts: 3,
+            sendOTP: async ({ user, otp }) => settings.mail.twoFactorCode(user.email, otp),
+          },
+        }),
+      ),
       emailOTP({
         otpLength: 6,
         expiresIn: 5 * 60,

@@ -4,11 +4,14 @@ import type { Db } from "../db";
 import type { Logger } from "../logger";
 import type { Mailer, MailMessage } from "../mailer";
 import { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from "./backoff";
+import { MAIL_KIND, type OutboxJobs } from "./jobs";
 
 export interface DeliverOptions {
   db: Db;
   mailer: Mailer;
   logger: Logger;
+  /** What runs the rows that are not mail; without it, such rows fail for good. */
+  jobs?: OutboxJobs;
   /** Most rows claimed at once; default 10. */
   batchSize?: number;
   /** The clock (tests move it forward); by default the database's, so that all instances agree. */
@@ -39,9 +42,10 @@ interface ClaimedRow {
 }
 
 /**
- * Sends the messages that are due, once each. A short transaction claims them with
- * `FOR UPDATE SKIP LOCKED` and pushes them a lease into the future (counting the attempt), so
- * concurrent instances claim disjoint rows and no transaction stays open while mail is sent.
+ * Sends the messages that are due, once each, and runs the other jobs that are due the same
+ * way. A short transaction claims them with `FOR UPDATE SKIP LOCKED` and pushes them a lease
+ * into the future (counting the attempt), so concurrent instances claim disjoint rows and no
+ * transaction stays open while mail is sent or a job runs.
  * A failure records the error and schedules the next attempt with exponential backoff; after
  * `maxAttempts` the row is left as it is, for a person to look at. Nothing is deleted.
  */
@@ -58,7 +62,7 @@ export async function deliverDueMessages(options: DeliverOptions): Promise<Deliv
   );
   const report: DeliveryReport = { claimed: claimed.length, sent: 0, failed: 0 };
   for (const row of claimed) {
-    const failure = await attempt(row, options.mailer);
+    const failure = await attempt(row, options.mailer, options.jobs);
     if (failure === undefined) {
       await db
         .update(outbox)
@@ -121,11 +125,19 @@ interface Failure {
   permanent: boolean;
 }
 
-async function attempt(row: ClaimedRow, mailer: Mailer): Promise<Failure | undefined> {
-  if (row.kind !== "email") return { message: `no delivery for outbox kind "${row.kind}"`, permanent: true };
-  if (!isMailMessage(row.payload)) return { message: "malformed email payload", permanent: true };
+async function attempt(row: ClaimedRow, mailer: Mailer, jobs?: OutboxJobs): Promise<Failure | undefined> {
+  let run: () => Promise<void>;
+  if (row.kind === MAIL_KIND) {
+    const message = row.payload;
+    if (!isMailMessage(message)) return { message: "malformed email payload", permanent: true };
+    run = () => mailer.send(message);
+  } else {
+    const job = jobs?.runnerOf(row.kind);
+    if (!job) return { message: `no delivery for outbox kind "${row.kind}"`, permanent: true };
+    run = () => job(row.payload);
+  }
   try {
-    await mailer.send(row.payload);
+    await run();
     return undefined;
   } catch (error) {
     return { message: describe(error), permanent: false };

@@ -1,6 +1,7 @@
 import { outbox } from "../../../db/schema/index.ts";
 import type { Db } from "../db";
 import type { MailMessage } from "../mailer";
+import { MAIL_KIND } from "./jobs";
 
 /**
  * Records an e-mail for the outbox worker. Pass the caller's transaction (as `tx`, or as `db`:
@@ -14,8 +15,20 @@ export async function enqueueEmail(db: Db, message: MailMessage, tx?: Db): Promi
   if (message.html !== undefined) payload.html = message.html;
   const [row] = await (tx ?? db)
     .insert(outbox)
-    .values({ kind: "email", payload })
+    .values({ kind: MAIL_KIND, payload })
     .returning({ id: outbox.id });
   if (!row) throw new Error("enqueueEmail: the insert returned no row");
+  return row.id;
+}
+
+/**
+ * Records a job of a registered kind for the outbox worker (same transaction rules as mail). It
+ * is one insert whatever the payload says, so a request that only records a job answers in the
+ * same time whatever the job will find.
+ */
+export async function enqueueJob(db: Db, kind: string, payload: object, tx?: Db): Promise<string> {
+  if (kind === MAIL_KIND) throw new TypeError("enqueueJob: mail goes through enqueueEmail");
+  const [row] = await (tx ?? db).insert(outbox).values({ kind, payload }).returning({ id: outbox.id });
+  if (!row) throw new Error("enqueueJob: the insert returned no row");
   return row.id;
 }

@@ -3,11 +3,14 @@ import type { Logger } from "../logger";
 import type { Mailer } from "../mailer";
 import type { RetryPolicy } from "./backoff";
 import { deliverDueMessages } from "./deliver";
+import type { OutboxJobs } from "./jobs";
 
 export interface OutboxWorkerOptions {
   db: Db;
   mailer: Mailer;
   logger: Logger;
+  /** What runs the rows that are not mail. */
+  jobs?: OutboxJobs;
   /** Pause between two polls when there is nothing to do; default 5 s. */
   intervalMs?: number;
   batchSize?: number;

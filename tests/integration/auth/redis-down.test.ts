@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { redisSecondaryStorage } from "../../../src/platform/auth/secondary-storage";
 import { connectRedis } from "../../../src/platform/redis";
 import { createTestApp, type TestApp } from "../../support/app";
-import { bearer, cookieHeader, json, mailsTo, registered } from "../../support/auth";
+import { bearer, cookieHeader, json, nextMailTo, registered } from "../../support/auth";
 import { deadPort, startTcpProxy, type TcpProxy } from "../../support/tcp-proxy";
 import { readCode, waitFor } from "../mailer/helpers";
 
@@ -90,12 +90,10 @@ describe("sessions with Redis unreachable (a client for a port nothing listens o
   it("mails and checks sign-in codes, which live in PostgreSQL alone", async () => {
     const { account } = await registered(api);
     expect((await api.request("/api/auth/email-otp", json({ email: account.email }))).status).toBe(202);
-    const mail = (await mailsTo(api, account.email)).find(
-      (m) => m.subject === "Your JoxiCrochet sign-in code",
-    );
+    const mail = await nextMailTo(api, account.email, "Your JoxiCrochet sign-in code");
     const signedIn = await api.request(
       "/api/auth/email-otp/verify",
-      json({ email: account.email, code: readCode(mail?.text) }),
+      json({ email: account.email, code: readCode(mail.text) }),
     );
     expect(signedIn.status).toBe(200);
     expect((await me({ cookie: cookieHeader(signedIn) })).status).toBe(200);
@@ -190,8 +188,8 @@ describe.skipIf(!REDIS_URL)(
       expect((await api.request("/api/auth/password-reset", json({ email: account.email }))).status).toBe(
         202,
       );
-      const mail = (await mailsTo(api, account.email)).find((m) => m.subject === "Reset your password");
-      const resetToken = mail?.text.match(/Reset token: (\S+)/)?.[1];
+      const mail = await nextMailTo(api, account.email, "Reset your password");
+      const resetToken = mail.text.match(/Reset token: (\S+)/)?.[1];
       const reset = await api.request(
         "/api/auth/password-reset/confirm",
         json({ token: resetToken, newPassword: NEW_PASSWORD }),
