@@ -83,8 +83,8 @@ export async function jobsDone(api: TestApp, timeoutMs = 10_000): Promise<void> 
   }
 }
 
-/** A signed-in staff account: its Bearer headers, for the catalog's admin operations. */
-export async function signedInAdmin(api: TestApp): Promise<Record<string, string>> {
+/** A staff account, signed in: the login's answer. */
+async function staffLogin(api: TestApp): Promise<ApiResponse> {
   const account = newAccount("staff");
   await api.services.auth.auth.api.createUser({ body: { ...account, role: "admin" } });
   const login = await api.request(
@@ -92,5 +92,16 @@ export async function signedInAdmin(api: TestApp): Promise<Record<string, string
     json({ email: account.email, password: account.password }),
   );
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${login.text}`);
-  return bearer(login.body.accessToken as string);
+  return login;
+}
+
+/** A signed-in staff account: its Bearer headers, for the catalog's admin operations. */
+export async function signedInAdmin(api: TestApp): Promise<Record<string, string>> {
+  return bearer((await staffLogin(api)).body.accessToken as string);
+}
+
+/** A staff account's Bearer token and session cookie together: credentials for any operation. */
+export async function staffCredentials(api: TestApp): Promise<Record<string, string>> {
+  const login = await staffLogin(api);
+  return { ...bearer(login.body.accessToken as string), cookie: cookieHeader(login) };
 }

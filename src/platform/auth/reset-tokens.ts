@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, like, ne, type SQLWrapper, sql } from "drizzle-orm";
 import { verifications } from "../../../db/schema/index.ts";
 import type { Db } from "../db";
 
@@ -21,17 +21,20 @@ export interface ResetTokens {
 }
 
 export function resetTokens(db: Db): ResetTokens {
+  /** Every reset token of the account `owner` names, but `token`. */
+  const siblingsOf = (token: string, owner: string | SQLWrapper) =>
+    db
+      .delete(verifications)
+      .where(
+        and(
+          isResetToken,
+          typeof owner === "string" ? eq(verifications.value, owner) : inArray(verifications.value, owner),
+          ne(verifications.identifier, identifierOf(token)),
+        ),
+      );
   return {
     async issued(userId, token) {
-      await db
-        .delete(verifications)
-        .where(
-          and(
-            isResetToken,
-            eq(verifications.value, userId),
-            ne(verifications.identifier, identifierOf(token)),
-          ),
-        );
+      await siblingsOf(token, userId);
     },
     async revokeSiblingsOf(token) {
       const owner = db
@@ -40,15 +43,7 @@ export function resetTokens(db: Db): ResetTokens {
         .where(
           and(eq(verifications.identifier, identifierOf(token)), gt(verifications.expiresAt, sql`now()`)),
         );
-      await db
-        .delete(verifications)
-        .where(
-          and(
-            isResetToken,
-            inArray(verifications.value, owner),
-            ne(verifications.identifier, identifierOf(token)),
-          ),
-        );
+      await siblingsOf(token, owner);
     },
     async used(userId) {
       await db.delete(verifications).where(and(isResetToken, eq(verifications.value, userId)));

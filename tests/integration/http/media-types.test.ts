@@ -4,7 +4,7 @@
 import type { OpenAPIV3 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
-import { cookieHeader, json, newAccount } from "../../support/auth";
+import { staffCredentials } from "../../support/auth";
 import { contract } from "../../support/contract";
 
 const METHODS = ["put", "post", "patch", "delete"] as const;
@@ -25,13 +25,7 @@ describe("a body of a media type the operation does not take", () => {
 
   beforeAll(async () => {
     api = await createTestApp({ env: { RATE_LIMIT_SCALE: "1000", RATE_LIMIT_PER_MINUTE: "100000" } });
-    const account = newAccount("media");
-    await api.services.auth.auth.api.createUser({ body: { ...account, role: "admin" } });
-    const login = await api.request(
-      "/api/auth/login",
-      json({ email: account.email, password: account.password }),
-    );
-    credentials = { authorization: `Bearer ${login.body.accessToken}`, cookie: cookieHeader(login) };
+    credentials = await staffCredentials(api);
   });
   afterAll(async () => {
     await api?.close();

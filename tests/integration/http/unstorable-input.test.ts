@@ -9,7 +9,7 @@ import { completeValue, leafAt, leavesOf, replacedAt, unstorable } from "../../c
 import type { Components, Schema } from "../../contract/support/schema-arbitrary";
 import { encodeParameter } from "../../contract/support/wire";
 import { createTestApp, type TestApp } from "../../support/app";
-import { cookieHeader, json, newAccount } from "../../support/auth";
+import { json, newAccount, staffCredentials } from "../../support/auth";
 import { contract } from "../../support/contract";
 
 const components = (contract.components?.schemas ?? {}) as Components;
@@ -162,13 +162,7 @@ describe("what the database cannot hold is refused as bad input, in every field 
       seed: "catalog",
       env: { RATE_LIMIT_SCALE: "1000", RATE_LIMIT_PER_MINUTE: "100000" },
     });
-    const account = newAccount("sweeper");
-    await api.services.auth.auth.api.createUser({ body: { ...account, role: "admin" } });
-    const login = await api.request(
-      "/api/auth/login",
-      json({ email: account.email, password: account.password }),
-    );
-    credentials = { authorization: `Bearer ${login.body.accessToken}`, cookie: cookieHeader(login) };
+    credentials = await staffCredentials(api);
   });
 
   afterAll(async () => {
