@@ -527,7 +527,7 @@ export interface paths {
     put?: never;
     /**
      * Set a new password with a reset token
-     * @description Sets the new password and signs every session of the account out.
+     * @description Sets the new password and signs every session of the account out. A token works once, and only the newest one mailed works at all - asking again, or using any of them, ends the others - so a link left in an old mail cannot set the password later.
      */
     post: operations["resetPassword"];
     delete?: never;

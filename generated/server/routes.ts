@@ -6176,7 +6176,8 @@ export const resetPassword = createRoute({
   path: "/api/auth/password-reset/confirm",
   tags: ["auth"],
   summary: "Set a new password with a reset token",
-  description: "Sets the new password and signs every session of the account out.",
+  description:
+    "Sets the new password and signs every session of the account out. A token works once, and only the newest one mailed works at all - asking again, or using any of them, ends the others - so a link left in an old mail cannot set the password later.",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip"] },
   request: { body: { required: true, content: { "application/json": { schema: PasswordResetSchema } } } },
