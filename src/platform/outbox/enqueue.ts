@@ -13,12 +13,7 @@ export async function enqueueEmail(db: Db, message: MailMessage, tx?: Db): Promi
   if (!message.subject.trim()) throw new TypeError("enqueueEmail: the subject is empty");
   const payload: MailMessage = { to: message.to, subject: message.subject, text: message.text };
   if (message.html !== undefined) payload.html = message.html;
-  const [row] = await (tx ?? db)
-    .insert(outbox)
-    .values({ kind: MAIL_KIND, payload })
-    .returning({ id: outbox.id });
-  if (!row) throw new Error("enqueueEmail: the insert returned no row");
-  return row.id;
+  return insertRow(tx ?? db, MAIL_KIND, payload);
 }
 
 /**
@@ -28,7 +23,11 @@ export async function enqueueEmail(db: Db, message: MailMessage, tx?: Db): Promi
  */
 export async function enqueueJob(db: Db, kind: string, payload: object, tx?: Db): Promise<string> {
   if (kind === MAIL_KIND) throw new TypeError("enqueueJob: mail goes through enqueueEmail");
-  const [row] = await (tx ?? db).insert(outbox).values({ kind, payload }).returning({ id: outbox.id });
-  if (!row) throw new Error("enqueueJob: the insert returned no row");
+  return insertRow(tx ?? db, kind, payload);
+}
+
+async function insertRow(db: Db, kind: string, payload: object): Promise<string> {
+  const [row] = await db.insert(outbox).values({ kind, payload }).returning({ id: outbox.id });
+  if (!row) throw new Error(`outbox: the insert of a "${kind}" row returned no row`);
   return row.id;
 }
