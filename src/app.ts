@@ -16,12 +16,13 @@ import { accessLog } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
 import type { AppEnv } from "./http/env";
-import { httpCache } from "./http/http-cache";
+import { invalidateAfterWrite } from "./http/invalidate-after-write";
 import { requireMetricsToken } from "./http/metrics-access";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
+import { responseCaching } from "./http/response-cache";
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
 import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
@@ -119,8 +120,8 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     token: deps.config.metricsToken,
     openWithoutToken: deps.config.env !== "production",
   });
-  // Authentication first, so that a per-user limit knows the user; caching headers are added
-  // last, to the handler's own response.
+  // Authentication first, so that a per-user limit knows the user; the cache last, so that a hit
+  // has passed every check a computed answer passes, and a write invalidates once it succeeded.
   mountOperations(app, handlers, (policy) => [
     authenticate(policy, authenticator),
     ...(policy.auth.schemes.includes("metricsToken") ? [metricsAccess] : []),
@@ -137,7 +138,8 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
         ]
       : []),
     ...(signsIn(policy) ? [devices.issueAfterSignIn] : []),
-    ...optional(httpCache(policy)),
+    ...optional(responseCaching(policy, cache, deps.metrics)),
+    ...optional(invalidateAfterWrite(policy, cache, deps.metrics)),
   ]);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));

@@ -3,8 +3,10 @@ import { categories } from "../db/schema/index.ts";
 import { seedDemoAccounts } from "../db/seed/accounts.ts";
 import { seedPlaceholderImages } from "../db/seed/images.ts";
 import { seedCatalog } from "../db/seed/index.ts";
+import { policies } from "../generated/server";
 import type { Config } from "./config";
 import { openPlatform, type Platform } from "./platform";
+import { expandTagTemplates } from "./platform/cache";
 import type { DatabaseHandle } from "./platform/db";
 import type { Logger } from "./platform/logger";
 import { type ServiceConfig, type Services, startServices } from "./wiring";
@@ -39,6 +41,12 @@ export async function startShop(
     seeded && config.seedPhotos
       ? seedPlaceholderImages(database.db, services.catalog.images, {
           signal: stopDrawing.signal,
+          // The same tags as an upload of a photo, from the contract.
+          onStored: async (id) => {
+            await services.cache.invalidate(
+              expandTagTemplates(policies.uploadProductImage.invalidates, { id }),
+            );
+          },
           onProgress: progress,
         }).catch((error) => logger.warn({ err: error }, "seed: placeholder photos stopped"))
       : undefined;

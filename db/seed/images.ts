@@ -1,10 +1,11 @@
+import { eq, sql } from "drizzle-orm";
 import { newImageId } from "../../src/domain/catalog/images/keys.ts";
 import { renderPlaceholder } from "../../src/domain/catalog/images/placeholder.ts";
 import { processImage } from "../../src/domain/catalog/images/process.ts";
 import { deleteImageFiles, storeProcessedImage } from "../../src/domain/catalog/images/store-image.ts";
 import type { Db } from "../../src/platform/db.ts";
 import type { FileStorage } from "../../src/platform/storage/types.ts";
-import { productImages } from "../schema/index.ts";
+import { productImages, products } from "../schema/index.ts";
 import { productNames, seedProductsWithoutImages } from "./products.ts";
 
 /**
@@ -20,6 +21,8 @@ export async function seedPlaceholderImages(
     signal?: AbortSignal;
     /** Only these products (still only those without a photo). */
     only?: number[];
+    /** Told after each product got its photo, for the running shop to drop what it cached of it. */
+    onStored?: (productId: number) => Promise<void>;
   } = {},
 ): Promise<number> {
   const missing = await seedProductsWithoutImages(db);
@@ -34,18 +37,26 @@ export async function seedPlaceholderImages(
     const imageId = newImageId();
     await storeProcessedImage(storage, imageId, processed);
     try {
-      await db.insert(productImages).values({
-        id: imageId,
-        productId,
-        position: 0,
-        alt: `${name} (placeholder photo)`,
-        width: processed.width,
-        height: processed.height,
+      await db.transaction(async (tx) => {
+        await tx.insert(productImages).values({
+          id: imageId,
+          productId,
+          position: 0,
+          alt: `${name} (placeholder photo)`,
+          width: processed.width,
+          height: processed.height,
+        });
+        // A new version, so that the product's ETag changes with its photos, as on an upload.
+        await tx
+          .update(products)
+          .set({ version: sql`${products.version} + 1` })
+          .where(eq(products.id, productId));
       });
     } catch (error) {
       await deleteImageFiles(storage, imageId);
       throw error;
     }
+    await options.onStored?.(productId);
     done += 1;
     if (done % 25 === 0 || done === pending.length) options.onProgress?.(`images: ${done}/${pending.length}`);
   }

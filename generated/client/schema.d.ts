@@ -1951,6 +1951,8 @@ export interface components {
         "X-Request-Id": components["headers"]["RequestId"];
         ETag: components["headers"]["ETag"];
         "Cache-Control": components["headers"]["CacheControl"];
+        "X-Cache": components["headers"]["XCache"];
+        "X-Cache-Tier": components["headers"]["XCacheTier"];
         [name: string]: unknown;
       };
       content?: never;
@@ -2107,6 +2109,17 @@ export interface components {
     /** @description The URL of the created resource. */
     Location: string;
     /**
+     * @description Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a
+     *     stored answer past its lifetime, served while another request refreshes it), or `MISS`
+     *     (computed for this request).
+     */
+    XCache: "HIT" | "STALE" | "MISS";
+    /**
+     * @description Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),
+     *     or `none` when it was computed.
+     */
+    XCacheTier: "memory" | "redis" | "none";
+    /**
      * @description Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
      *     production). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,
      *     Secure in production): signed by the server, it names this device and the account it signed in to,
@@ -2236,6 +2249,8 @@ export interface operations {
           "X-Request-Id": components["headers"]["RequestId"];
           ETag: components["headers"]["ETag"];
           "Cache-Control": components["headers"]["CacheControl"];
+          "X-Cache": components["headers"]["XCache"];
+          "X-Cache-Tier": components["headers"]["XCacheTier"];
           [name: string]: unknown;
         };
         content: {
@@ -2362,6 +2377,8 @@ export interface operations {
           "X-Request-Id": components["headers"]["RequestId"];
           ETag: components["headers"]["ETag"];
           "Cache-Control": components["headers"]["CacheControl"];
+          "X-Cache": components["headers"]["XCache"];
+          "X-Cache-Tier": components["headers"]["XCacheTier"];
           [name: string]: unknown;
         };
         content: {
@@ -2580,6 +2597,8 @@ export interface operations {
           "X-Request-Id": components["headers"]["RequestId"];
           ETag: components["headers"]["ETag"];
           "Cache-Control": components["headers"]["CacheControl"];
+          "X-Cache": components["headers"]["XCache"];
+          "X-Cache-Tier": components["headers"]["XCacheTier"];
           [name: string]: unknown;
         };
         content: {
@@ -2743,6 +2762,8 @@ export interface operations {
           "X-Request-Id": components["headers"]["RequestId"];
           ETag: components["headers"]["ETag"];
           "Cache-Control": components["headers"]["CacheControl"];
+          "X-Cache": components["headers"]["XCache"];
+          "X-Cache-Tier": components["headers"]["XCacheTier"];
           [name: string]: unknown;
         };
         content: {
@@ -2825,6 +2846,8 @@ export interface operations {
           "X-Request-Id": components["headers"]["RequestId"];
           ETag: components["headers"]["ETag"];
           "Cache-Control": components["headers"]["CacheControl"];
+          "X-Cache": components["headers"]["XCache"];
+          "X-Cache-Tier": components["headers"]["XCacheTier"];
           [name: string]: unknown;
         };
         content: {

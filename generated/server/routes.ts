@@ -213,7 +213,7 @@ export const listCategories = createRoute({
   description:
     "The shop's categories as a tree: top-level categories in display order, each with its\nsub-categories. `productCount` counts the products on sale in a category and all of its\ndescendants.\n",
   security: [] as { [scheme: string]: string[] }[],
-  "x-cache": { ttl: 60, tags: ["categories"] },
+  "x-cache": { ttl: 86400, tags: ["categories"] },
   request: {
     query: z.object({
       depth: z
@@ -264,7 +264,17 @@ export const listCategories = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
       content: {
@@ -301,7 +311,17 @@ export const listCategories = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },
@@ -652,7 +672,7 @@ export const getCategory = createRoute({
   summary: "Get a category",
   description: "A category with its breadcrumb trail from the top level and its direct sub-categories.",
   security: [] as { [scheme: string]: string[] }[],
-  "x-cache": { ttl: 60, tags: ["categories"] },
+  "x-cache": { ttl: 86400, tags: ["categories"] },
   request: {
     params: z.object({
       slug: SlugSchema.openapi({ param: { description: "The category's slug.", example: "animals" } }),
@@ -687,7 +707,17 @@ export const getCategory = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
       content: {
@@ -723,7 +753,17 @@ export const getCategory = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },
@@ -1334,7 +1374,7 @@ export const listProducts = createRoute({
   description:
     "Products on sale, filtered and sorted, one page at a time.\n\n**Search.** `q` matches names first, then tags, then descriptions, and tolerates typos\n(`amigurumy`, `blankt`). With `q` the default order is `relevance`: best match first, then\nnewest.\n\n**Pages.** The `nextCursor` remembers the filters and the order; pass it as `cursor` alone\nor with the same filters. A cursor combined with different filters, or altered in any way,\nis refused with 400 `invalid_cursor`. Pages stay consistent while the catalog changes: no\nproduct is shown twice, and products that exist throughout are not skipped.\n",
   security: [] as { [scheme: string]: string[] }[],
-  "x-cache": { ttl: 60, tags: ["products"] },
+  "x-cache": { ttl: 3600, tags: ["products"] },
   request: {
     query: z.object({
       limit: z
@@ -1431,7 +1471,17 @@ export const listProducts = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
       content: {
@@ -1488,7 +1538,17 @@ export const listProducts = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },
@@ -1861,7 +1921,7 @@ export const getProductBySlug = createRoute({
   description:
     "A product on sale, found by the slug in its shop URL. Drafts, archived and deleted products answer 404.",
   security: [] as { [scheme: string]: string[] }[],
-  "x-cache": { ttl: 60, tags: ["products"] },
+  "x-cache": { ttl: 3600, tags: ["products"] },
   request: {
     params: z.object({
       slug: SlugSchema.openapi({
@@ -1898,7 +1958,17 @@ export const getProductBySlug = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
       content: {
@@ -1950,7 +2020,17 @@ export const getProductBySlug = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },
@@ -2076,7 +2156,7 @@ export const getProduct = createRoute({
   summary: "Get a product",
   description: "A product on sale. Drafts, archived and deleted products answer 404.",
   security: [] as { [scheme: string]: string[] }[],
-  "x-cache": { ttl: 60, tags: ["products", "product:{id}"] },
+  "x-cache": { ttl: 3600, tags: ["products", "product:{id}"] },
   request: {
     params: z.object({
       id: z
@@ -2114,7 +2194,17 @@ export const getProduct = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
       content: {
@@ -2166,7 +2256,17 @@ export const getProduct = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },
@@ -4914,7 +5014,17 @@ export const getImage = createRoute({
         },
         "Cache-Control": {
           description: "How long shared and private caches may keep the response.",
-          schema: { type: "string", example: "public, max-age=60, stale-while-revalidate=300" },
+          schema: { type: "string", example: "public, max-age=3600, stale-while-revalidate=300" },
+        },
+        "X-Cache": {
+          description:
+            "Whether the server answered from its own cache: `HIT` (a stored answer, current), `STALE` (a\nstored answer past its lifetime, served while another request refreshes it), or `MISS`\n(computed for this request).\n",
+          schema: { type: "string", enum: ["HIT", "STALE", "MISS"], example: "HIT" },
+        },
+        "X-Cache-Tier": {
+          description:
+            "Where a cached answer came from: `memory` (this instance), `redis` (shared by all instances),\nor `none` when it was computed.\n",
+          schema: { type: "string", enum: ["memory", "redis", "none"], example: "memory" },
         },
       },
     },

@@ -1,8 +1,14 @@
-import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
   requestDuration: Histogram<"operationId" | "method" | "status">;
+  /** Each answer of a cached operation: where it came from (`tier`) and how (`outcome`). */
+  cacheLookups: Counter<"operationId" | "tier" | "outcome">;
+  /** Entries stored after a computation. */
+  cacheFills: Counter<"operationId">;
+  /** Tier failures the cache answered through (a miss instead, an invalidation retried). */
+  cacheErrors: Counter<"operationId" | "tier">;
 }
 
 /** A registry per app, so that two apps in one process (tests) never share counters. */
@@ -16,5 +22,23 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return { registry, requestDuration };
+  const cacheLookups = new Counter({
+    name: "http_cache_lookups_total",
+    help: "Answers of cached operations by tier (memory, redis, none) and outcome (hit, stale, miss)",
+    labelNames: ["operationId", "tier", "outcome"] as const,
+    registers: [registry],
+  });
+  const cacheFills = new Counter({
+    name: "http_cache_fills_total",
+    help: "Cache entries stored after computing the answer",
+    labelNames: ["operationId"] as const,
+    registers: [registry],
+  });
+  const cacheErrors = new Counter({
+    name: "http_cache_errors_total",
+    help: "Cache tier failures answered through (a lookup computed instead, an invalidation retried)",
+    labelNames: ["operationId", "tier"] as const,
+    registers: [registry],
+  });
+  return { registry, requestDuration, cacheLookups, cacheFills, cacheErrors };
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
-import { type CacheStore, openCacheStore } from "./cache";
+import { type ResponseCache, responseCache } from "./cache";
 import type { DatabaseHandle } from "./db";
 import type { Logger } from "./logger";
 import { createMailer, type Mailer, type MailMessage } from "./mailer";
@@ -19,7 +19,8 @@ export type InfrastructureConfig = Pick<Config, "dataDir" | "smtpUrl" | "mailFro
 
 /** What the platform runs on the database and Redis, before any domain is wired onto it. */
 export interface Infrastructure {
-  cache: CacheStore;
+  /** Finished answers of the contract's cacheable reads: in-process, in front of Redis when configured. */
+  cache: ResponseCache;
   mailer: Mailer;
   outbox: OutboxWorker;
   /** The outbox's kinds besides mail: register each before the start-up sequence yields. */
@@ -38,7 +39,10 @@ export function startInfrastructure(
   redis: Redis | undefined,
   logger: Logger,
 ): Infrastructure {
-  const cache = openCacheStore(redis);
+  const cache = responseCache(redis, {
+    onError: (error, where) =>
+      logger.warn({ err: String(error), where }, "response cache: Redis failed; answered without it"),
+  });
   const mailer = createMailer(
     { smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: join(config.dataDir, "outbox") },
     logger,

@@ -3,8 +3,6 @@ import { imageFileKey } from "../domain/catalog/images/keys.ts";
 import { deleteImageFiles } from "../domain/catalog/images/store-image.ts";
 import type { CatalogServices } from "../domain/catalog/services.ts";
 import { signedCursors } from "../domain/pagination/signed-cursor.ts";
-import type { CacheStore } from "../platform/cache";
-import { tagVersionInvalidator } from "../platform/cache/invalidation.ts";
 import type { Logger } from "../platform/logger";
 import { folderStorage } from "../platform/storage";
 
@@ -12,14 +10,12 @@ export function openCatalogServices(options: {
   secret: string;
   dataDir: string;
   publicUrl: string;
-  cache: CacheStore;
   logger: Logger;
 }): CatalogServices {
   const base = options.publicUrl.replace(/\/+$/, "");
   const images = folderStorage(join(options.dataDir, "images"));
   return {
     cursors: signedCursors(options.secret),
-    invalidator: tagVersionInvalidator(options.cache, { logger: options.logger }),
     images,
     imageUrlOf: (imageId, size) => `${base}/images/${imageFileKey(imageId, size)}`,
     async deleteImageFiles(imageIds) {

@@ -25,7 +25,7 @@ export interface Services extends Infrastructure {
 /**
  * The platform's adapters with the domain wired onto them: authentication sends the accounts
  * domain's mails through the outbox, the accounts domain records its deferred work there (and
- * registers what runs it), and the catalog gets its cursors, cache tags and photos.
+ * registers what runs it), and the catalog gets its cursors and photos.
  */
 export function startServices(
   config: ServiceConfig,
@@ -56,7 +56,6 @@ export function startServices(
     secret,
     dataDir: config.dataDir,
     publicUrl: config.publicUrl,
-    cache: infrastructure.cache,
     logger,
   });
   return {

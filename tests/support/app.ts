@@ -10,7 +10,7 @@ import { type AppDependencies, buildApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import type { AppEnv } from "../../src/http/env";
 import { loadApiReferenceAssets } from "../../src/platform/api-reference";
-import type { CacheStore } from "../../src/platform/cache";
+import type { ResponseCache } from "../../src/platform/cache";
 import { createLogger } from "../../src/platform/logger";
 import { createMetrics } from "../../src/platform/metrics";
 import { connectRedis, redisReady } from "../../src/platform/redis";
@@ -30,7 +30,7 @@ export interface ApiResponse {
 export interface TestApp {
   app: OpenAPIHono<AppEnv>;
   database: TestDatabase;
-  cache: CacheStore;
+  cache: ResponseCache;
   services: Services;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -54,7 +54,7 @@ export interface TestAppOptions {
    */
   seed?: boolean | "catalog";
   env?: Record<string, string>;
-  cache?: CacheStore;
+  cache?: ResponseCache;
   /**
    * The Redis client to use instead of one for REDIS_URL (say, one pointed at a dead port or
    * through a proxy the test breaks); `null` for none. The test disconnects it itself.

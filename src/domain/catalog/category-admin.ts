@@ -1,6 +1,5 @@
 import { count, eq, sql } from "drizzle-orm";
 import { categories, products } from "../../../db/schema/index.ts";
-import type { CacheInvalidator } from "../../platform/cache/invalidation.ts";
 import type { Db } from "../../platform/db.ts";
 import { DomainError } from "../errors.ts";
 import { loadCategories } from "./categories.ts";
@@ -24,7 +23,6 @@ export interface CategoryDetail {
 
 export interface CategoryAdminDeps {
   db: Db;
-  invalidator: CacheInvalidator;
 }
 
 interface Catalog {
@@ -135,7 +133,6 @@ export async function createCategory(deps: CategoryAdminDeps, input: CategoryInp
       .returning(),
   );
   if (!row) throw new Error("unreachable: insert returned no row");
-  await deps.invalidator.invalidate(["categories", "products"]);
   return getCategory(deps.db, row.slug);
 }
 
@@ -179,7 +176,6 @@ export async function updateCategory(
     if (changes.name !== undefined || changes.slug !== undefined) await bumpProductVersions(tx, record.id);
     return updated;
   });
-  await deps.invalidator.invalidate(["categories", "products"]);
   return getCategory(deps.db, row.slug);
 }
 
@@ -232,7 +228,6 @@ export async function deleteCategory(
     }
     await tx.delete(categories).where(eq(categories.id, record.id));
   });
-  await deps.invalidator.invalidate(["categories", "products"]);
 }
 
 /** Marks the category's products as changed (new ETags), optionally moving them elsewhere. */

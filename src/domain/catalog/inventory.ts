@@ -6,7 +6,6 @@ import {
   products,
   type StockReason,
 } from "../../../db/schema/index.ts";
-import type { CacheInvalidator } from "../../platform/cache/invalidation.ts";
 import type { Db } from "../../platform/db.ts";
 import { DomainError } from "../errors.ts";
 import type { CursorCodec } from "../pagination/signed-cursor.ts";
@@ -14,7 +13,6 @@ import type { CursorCodec } from "../pagination/signed-cursor.ts";
 export interface InventoryDeps {
   db: Db;
   cursors: CursorCodec;
-  invalidator: CacheInvalidator;
 }
 
 export interface StockAdjustment {
@@ -95,7 +93,6 @@ export async function adjustStock(
     if (!row) throw new Error("unreachable: insert returned no row");
     return toEntry(row);
   });
-  await deps.invalidator.invalidate(["products", `product:${productId}`, "categories", "inventory"]);
   return entry;
 }
 

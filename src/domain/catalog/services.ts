@@ -1,4 +1,3 @@
-import type { CacheInvalidator } from "../../platform/cache/invalidation.ts";
 import type { FileStorage } from "../../platform/storage";
 import type { CursorCodec } from "../pagination/signed-cursor.ts";
 import type { ImageUrlOf } from "./products/model.ts";
@@ -6,8 +5,6 @@ import type { ImageUrlOf } from "./products/model.ts";
 /** What the catalog needs besides the database; the app wires it onto the platform's adapters. */
 export interface CatalogServices {
   cursors: CursorCodec;
-  /** The one channel every catalog write announces the cache tags it made stale through. */
-  invalidator: CacheInvalidator;
   /** Product photos: a folder by default, a volume in containers. */
   images: FileStorage;
   imageUrlOf: ImageUrlOf;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createRedisStore } from "../../../src/platform/cache/redis";
+import { responseCache } from "../../../src/platform/cache";
 import { connectRedis } from "../../../src/platform/redis";
 import { createTestApp, type TestApp } from "../../support/app";
 
@@ -24,7 +24,7 @@ describe("health probes", () => {
   it("is degraded, not down, when the cache is unreachable", async () => {
     api = await createTestApp({
       seed: false,
-      cache: createRedisStore(connectRedis("redis://127.0.0.1:1", { commandTimeoutMs: 100 })),
+      cache: responseCache(connectRedis("redis://127.0.0.1:1", { commandTimeoutMs: 100 })),
     });
     const ready = await api.request("/health/ready");
     expect(ready.status).toBe(200);

@@ -157,8 +157,11 @@ describe("the outbox delivering over SMTP", () => {
         ),
       );
 
-      expect(reports.reduce((sum, report) => sum + report.claimed, 0)).toBe(24);
-      expect(sink.received.length - before).toBe(24);
+      // A row left due by an earlier test may be claimed too (on a loaded machine its retry comes
+      // round); what must hold is one claim per message sent, and each of this round's once.
+      const claimed = reports.reduce((sum, report) => sum + report.claimed, 0);
+      expect(claimed).toBe(sink.received.length - before);
+      expect(claimed).toBeGreaterThanOrEqual(24);
       for (const to of recipients) expect(receivedBy(to)).toHaveLength(1);
     }
   });

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, isNull, max, sql } from "drizzle-orm";
 import { productImages, products } from "../../../../db/schema/index.ts";
-import type { CacheInvalidator } from "../../../platform/cache/invalidation.ts";
 import type { Db } from "../../../platform/db.ts";
 import type { FileStorage } from "../../../platform/storage/types.ts";
 import { DomainError } from "../../errors.ts";
@@ -18,7 +17,6 @@ export interface ProductImageDeps {
   db: Db;
   images: FileStorage;
   imageUrlOf: ImageUrlOf;
-  invalidator: CacheInvalidator;
 }
 
 /**
@@ -61,7 +59,6 @@ export async function uploadProductImage(
     await deleteImageFiles(deps.images, imageId).catch(() => undefined);
     throw error;
   }
-  await deps.invalidator.invalidate(["products", `product:${productId}`]);
   const image = (await listImages(deps, productId)).find((candidate) => candidate.id === imageId);
   if (!image) throw new Error("unreachable: the image was just stored");
   return image;
@@ -82,7 +79,6 @@ export async function deleteProductImage(
       throw new DomainError("not_found", `Product ${productId} has no photo ${imageId}`);
     await bumpVersion(tx, productId);
   });
-  await deps.invalidator.invalidate(["products", `product:${productId}`]);
   await deleteImageFiles(deps.images, imageId);
 }
 
@@ -114,7 +110,6 @@ export async function reorderProductImages(
     }
     await bumpVersion(tx, productId);
   });
-  await deps.invalidator.invalidate(["products", `product:${productId}`]);
   return listImages(deps, productId);
 }
 

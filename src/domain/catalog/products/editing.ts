@@ -1,6 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { categories, inventoryLedger, productImages, products } from "../../../../db/schema/index.ts";
-import type { CacheInvalidator } from "../../../platform/cache/invalidation.ts";
 import type { Db } from "../../../platform/db.ts";
 import { DomainError } from "../../errors.ts";
 import { violatedConstraint } from "../constraint-violation.ts";
@@ -11,7 +10,6 @@ import { getProduct } from "./reading.ts";
 export interface EditingDeps {
   db: Db;
   imageUrlOf: ImageUrlOf;
-  invalidator: CacheInvalidator;
   /** Removes a deleted product's photo files; called after the database change is committed. */
   deleteImageFiles(imageIds: string[]): Promise<void>;
 }
@@ -67,8 +65,6 @@ export async function createProduct(
     });
     return row.id;
   });
-  // A product that did not exist was never cached (only 200s are), so no `product:<id>` yet.
-  await deps.invalidator.invalidate(["products", "categories", "inventory"]);
   return getProduct(deps, id, "staff");
 }
 
@@ -128,9 +124,6 @@ export async function updateProduct(
     );
     if (updated.length === 0) throw stale();
   });
-  const tags = ["products", `product:${id}`, "categories"];
-  if (changes.price !== undefined || changes.compareAtPrice !== undefined) tags.push("prices");
-  await deps.invalidator.invalidate(tags);
   return getProduct(deps, id, "staff");
 }
 
@@ -171,7 +164,6 @@ export async function deleteProduct(
       .returning({ id: productImages.id });
     return images.map((image) => image.id);
   });
-  await deps.invalidator.invalidate(["products", `product:${id}`, "categories", "inventory"]);
   await deps.deleteImageFiles(imageIds);
 }
 

@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import type { OperationPolicy } from "../../../generated/server";
 import type { AppEnv } from "../../../src/http/env";
 import { bodyEtag, ifNoneMatchSatisfied, parseEntityTagList } from "../../../src/http/etag";
-import { httpCache, STALE_WHILE_REVALIDATE_SECONDS } from "../../../src/http/http-cache";
+import { responseCaching, STALE_WHILE_REVALIDATE_SECONDS } from "../../../src/http/response-cache";
 import { versionEtag, versionsInIfMatch } from "../../../src/http/version-etag";
+import { responseCache } from "../../../src/platform/cache";
+import { createMetrics, type Metrics } from "../../../src/platform/metrics";
 
 const policy: OperationPolicy = {
   operationId: "listThings",
@@ -26,16 +28,23 @@ const policy: OperationPolicy = {
 const CACHE_CONTROL = `public, max-age=60, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}`;
 const OWN_ETAG = '"42-3"';
 
-function fixtureApp() {
-  const state = { things: [{ id: 1, name: "Granny square blanket" }] };
-  const cache = httpCache(policy);
+function fixtureApp(declared: OperationPolicy = policy) {
+  const state = { things: [{ id: 1, name: "Granny square blanket" }], computed: 0, gate: Promise.resolve() };
+  const store = responseCache(undefined);
+  const metrics = createMetrics();
+  const cache = responseCaching(declared, store, metrics);
   if (!cache) throw new Error("a cacheable policy must give a middleware");
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.onError((error, c) =>
     error instanceof HTTPException ? error.getResponse() : c.json({ title: "boom" }, 500),
   );
-  app.get("/things", cache, (c) => c.json({ data: state.things, nextCursor: null }));
+  app.get("/things", cache, async (c) => {
+    state.computed += 1;
+    await state.gate;
+    if (state.things.length > 5) throw new Error("database down");
+    return c.json({ data: state.things, nextCursor: null });
+  });
   app.get("/products/42", cache, (c) => c.json({ id: 42, version: 3 }, 200, { ETag: OWN_ETAG }));
   app.get("/sized", cache, (c) => {
     const body = JSON.stringify({ id: 9 });
@@ -64,17 +73,34 @@ function fixtureApp() {
     });
     return c.body(stream, 200, { "Content-Type": "text/plain; charset=utf-8" });
   });
-  return { app, state };
+  return { app, state, store, metrics };
 }
 
 const get = (app: Hono<AppEnv>, path: string, headers: Record<string, string> = {}) =>
   app.request(path, { headers });
 
-describe("httpCache", () => {
-  it("applies only to GET and HEAD operations that have x-cache", () => {
-    expect(httpCache({ ...policy, cache: null })).toBeUndefined();
-    expect(httpCache({ ...policy, method: "POST" })).toBeUndefined();
-    expect(httpCache({ ...policy, method: "HEAD" })).toBeTypeOf("function");
+/** A promise resolved from outside (Promise.withResolvers is not in Node 20). */
+function openable(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+async function lookups(metrics: Metrics): Promise<Record<string, number>> {
+  const { values } = await metrics.cacheLookups.get();
+  return Object.fromEntries(
+    values.map((value) => [`${value.labels.tier}/${value.labels.outcome}`, value.value]),
+  );
+}
+
+describe("responseCaching", () => {
+  const memory = () => responseCache(undefined);
+  it("applies only to GET operations that have x-cache", () => {
+    expect(responseCaching({ ...policy, cache: null }, memory(), createMetrics())).toBeUndefined();
+    expect(responseCaching({ ...policy, method: "POST" }, memory(), createMetrics())).toBeUndefined();
+    expect(responseCaching(policy, memory(), createMetrics())).toBeTypeOf("function");
   });
 
   it("marks a 200 with Cache-Control and a strong ETag computed from the body", async () => {
@@ -91,10 +117,11 @@ describe("httpCache", () => {
   });
 
   it("gives identical bodies the same ETag and different bodies different ones", async () => {
-    const { app, state } = fixtureApp();
+    const { app, state, store } = fixtureApp();
     const first = (await get(app, "/things")).headers.get("ETag");
     expect((await get(app, "/things")).headers.get("ETag")).toBe(first);
     state.things = [{ id: 1, name: "Granny square blanket (blue)" }];
+    await store.invalidate(["things"]);
     expect((await get(app, "/things")).headers.get("ETag")).not.toBe(first);
   });
 
@@ -137,6 +164,98 @@ describe("httpCache", () => {
     const { app } = fixtureApp();
     const response = await get(app, "/things", { Authorization: "Bearer x", Cookie: "session=y" });
     expect(response.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+  });
+
+  it("keeps the finished answer: a second request is a memory HIT with the same bytes", async () => {
+    const { app, state, metrics } = fixtureApp();
+    const first = await get(app, "/things");
+    const firstBody = await first.text();
+    expect(first.headers.get("X-Cache")).toBe("MISS");
+    expect(first.headers.get("X-Cache-Tier")).toBe("none");
+    const second = await get(app, "/things");
+    expect(second.headers.get("X-Cache")).toBe("HIT");
+    expect(second.headers.get("X-Cache-Tier")).toBe("memory");
+    expect(second.headers.get("ETag")).toBe(first.headers.get("ETag"));
+    expect(second.headers.get("Cache-Control")).toBe(CACHE_CONTROL);
+    expect(second.headers.get("Content-Type")).toBe(first.headers.get("Content-Type"));
+    expect(await second.text()).toBe(firstBody);
+    expect(state.computed).toBe(1);
+    expect(await lookups(metrics)).toEqual({ "none/miss": 1, "memory/hit": 1 });
+    expect((await metrics.cacheFills.get()).values[0]?.value).toBe(1);
+  });
+
+  it("shares an entry between the same query in another order, not with another query", async () => {
+    const { app, state } = fixtureApp();
+    await get(app, "/things?b=1&a=2");
+    expect((await get(app, "/things?a=2&b=1")).headers.get("X-Cache")).toBe("HIT");
+    expect((await get(app, "/things?a=2&b=3")).headers.get("X-Cache")).toBe("MISS");
+    expect(state.computed).toBe(2);
+  });
+
+  it("computes once for concurrent misses of one key", async () => {
+    const { app, state } = fixtureApp();
+    const { promise: gate, resolve: open } = openable();
+    state.gate = gate;
+    const pending = Array.from({ length: 20 }, () => get(app, "/things"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    open();
+    const answers = await Promise.all(pending);
+    expect(state.computed).toBe(1);
+    const bodies = new Set(await Promise.all(answers.map((answer) => answer.text())));
+    expect(bodies.size).toBe(1);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+  });
+
+  it("never serves an entry once its tag was invalidated, even one computed across the invalidation", async () => {
+    const { app, state, store } = fixtureApp();
+    const { promise: gate, resolve: open } = openable();
+    state.gate = gate;
+    // A read computes the old state, the write lands and invalidates, then the read finishes.
+    const slowRead = get(app, "/things");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    state.things = [{ id: 2, name: "Sunflower coaster" }];
+    await store.invalidate(["things"]);
+    open();
+    await slowRead;
+    const after = await get(app, "/things");
+    expect(after.headers.get("X-Cache")).toBe("MISS");
+    expect(((await after.json()) as { data: unknown }).data).toEqual([{ id: 2, name: "Sunflower coaster" }]);
+  });
+
+  describe("past its lifetime", () => {
+    const shortLived: OperationPolicy = { ...policy, cache: { ttl: 1, tags: ["things"] } };
+    const expire = () => new Promise((resolve) => setTimeout(resolve, 1_050));
+
+    it("is served STALE to others while one request refreshes it", async () => {
+      const { app, state } = fixtureApp(shortLived);
+      const original = await (await get(app, "/things")).text();
+      await expire();
+      const { promise: gate, resolve: open } = openable();
+      state.gate = gate;
+      state.things = [{ id: 3, name: "Bunny" }];
+      const refreshing = get(app, "/things");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const meanwhile = await get(app, "/things");
+      expect(meanwhile.headers.get("X-Cache")).toBe("STALE");
+      expect(await meanwhile.text()).toBe(original);
+      open();
+      const refreshed = await refreshing;
+      expect(refreshed.headers.get("X-Cache")).toBe("MISS");
+      expect(((await refreshed.json()) as { data: unknown }).data).toEqual([{ id: 3, name: "Bunny" }]);
+      expect(state.computed).toBe(2);
+      expect((await get(app, "/things")).headers.get("X-Cache")).toBe("HIT");
+    });
+
+    it("stands in for a refresh that fails", async () => {
+      const { app, state } = fixtureApp(shortLived);
+      const original = await (await get(app, "/things")).text();
+      await expire();
+      state.things = Array.from({ length: 6 }, (_, id) => ({ id, name: "Too many" }));
+      const answer = await get(app, "/things");
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("X-Cache")).toBe("STALE");
+      expect(await answer.text()).toBe(original);
+    });
   });
 
   describe("If-None-Match", () => {
@@ -192,9 +311,10 @@ describe("httpCache", () => {
     });
 
     it("answers 200 again once the body changed", async () => {
-      const { app, state } = fixtureApp();
+      const { app, state, store } = fixtureApp();
       const etag = await currentEtag(app, "/things");
       state.things = [];
+      await store.invalidate(["things"]);
       const response = await get(app, "/things", { "If-None-Match": etag });
       expect(response.status).toBe(200);
       expect(response.headers.get("ETag")).not.toBe(etag);
