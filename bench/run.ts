@@ -1,99 +1,88 @@
-// `npm run bench [-- scenario]`: autocannon against a server started here on 127.0.0.1, each
-// scenario beside a baseline measured in the same run, so that results are ratios.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import autocannon from "autocannon";
+// `npm run bench [-- what]` against servers started here on 127.0.0.1, bounded in time.
+//   (nothing)     the capacity bench: the seed scenario, then the throughput scenarios with their
+//                 baseline; written to bench/results/latest.<embedded|services>.{json,md,svg}
+//   seed          only the seed scenario          throughput   only the throughput scenarios
+//   catalog-reads | auth-cost | logins | account-timing   the earlier paired scenarios
+// BENCH_SCALE (seed phases, 1 = 8 minutes), BENCH_DURATION (s per throughput scenario, 10),
+// BENCH_CONNECTIONS (64), BENCH_CUSTOMERS (50). DATABASE_URL / REDIS_URL select the services.
+
+import { execSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { accountTiming } from "./account-timing";
-import { scenarios, type Target } from "./scenarios";
+import { runSeed, runThroughputScenarios, SCALE } from "./capacity";
+import { CUSTOMER_POOL_SIZE } from "./customers";
+import { record, runPaired } from "./paired";
+import { type Runtime, writeReport } from "./report";
+import { scenarios } from "./scenarios";
 import { startServer } from "./server";
+import { CONNECTIONS, DURATION_SECONDS } from "./throughput";
 
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-
-interface Measurement {
-  name: string;
-  request: string;
-  requestsPerSecond: number;
-  meanMs: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-}
-
-async function measure(url: string, name: string, target: Target, connections: number): Promise<Measurement> {
-  const options = {
-    url: `${url}${target.path}`,
-    method: target.method ?? "GET",
-    headers: target.headers,
-    body: target.body,
-    connections,
-    ...(target.paths && { requests: target.paths.map((path) => ({ path })) }),
-  };
-  // Warm-up, so that JIT and caches are equal for the baseline and the targets.
-  await autocannon({ ...options, duration: 2 });
-  const result = await autocannon({ ...options, duration: DURATION_SECONDS });
-  return {
-    name,
-    request: `${options.method} ${target.path}`,
-    requestsPerSecond: Math.round(result.requests.average),
-    meanMs: Math.round(result.latency.average * 1000) / 1000,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-  };
-}
-
+const runtime: Runtime = process.env.DATABASE_URL ? "services" : "embedded";
 const selected = process.argv[2];
-const chosen = scenarios.filter((scenario) => !selected || scenario.name === selected);
-// Paired timing is not a throughput measurement: it runs only when named.
-const timing = selected === accountTiming.name;
-if (chosen.length === 0 && !timing) {
-  const known = [...scenarios.map((s) => s.name), accountTiming.name];
-  console.error(`unknown scenario '${selected}'; known: ${known.join(", ")}`);
-  process.exit(2);
-}
-const runtime = process.env.DATABASE_URL ? "services" : "embedded";
+const capacityParts = {
+  seed: selected === undefined || selected === "seed",
+  throughput: selected === undefined || selected === "throughput",
+};
 
-function record(name: string, result: object): void {
-  mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
-  const file = join(import.meta.dirname, "results", `${name}.${runtime}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify({ scenario: name, runtime, at: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
-}
-
-// A load test from one client on 127.0.0.1 raises the limits that would otherwise answer 429.
-const server = await startServer({ RATE_LIMIT_PER_MINUTE: "100000000", RATE_LIMIT_SCALE: "100000000" });
-try {
-  if (timing) {
-    const rows = await accountTiming.measure(server.url);
-    console.log(`\n${accountTiming.name}: ${accountTiming.description}`);
-    console.table(rows);
-    record(accountTiming.name, { rows });
+if (capacityParts.seed || capacityParts.throughput) {
+  const machine = { cpus: cpus().length, loadAverageAtStart: loadavg() };
+  const at = new Date().toISOString();
+  const seed = capacityParts.seed ? await runSeed() : null;
+  const throughput = capacityParts.throughput ? await runThroughputScenarios() : null;
+  const files = writeReport({
+    runtime,
+    at,
+    commit: commit(),
+    command: commandLine(),
+    machine,
+    settings: {
+      scale: SCALE,
+      durationSeconds: DURATION_SECONDS,
+      connections: CONNECTIONS,
+      customers: CUSTOMER_POOL_SIZE,
+    },
+    seed,
+    throughput,
+  });
+  console.log(`\nresults: ${Object.values(files).join(", ")}`);
+} else {
+  const paired = scenarios.find((scenario) => scenario.name === selected);
+  if (!paired && selected !== accountTiming.name) {
+    const known = ["seed", "throughput", ...scenarios.map((s) => s.name), accountTiming.name];
+    console.error(`unknown scenario '${selected}'; known: ${known.join(", ")}`);
+    process.exit(2);
   }
-  for (const scenario of chosen) {
-    await scenario.prepare?.(server.url);
-    const connections = scenario.connections ?? CONNECTIONS;
-    const baseline = await measure(server.url, "baseline", scenario.baseline(), connections);
-    const rows = [baseline];
-    for (const [name, target] of Object.entries(scenario.targets())) {
-      rows.push(await measure(server.url, name, target, connections));
+  const server = await startServer();
+  try {
+    if (paired) {
+      await runPaired(server.url, paired, runtime);
+    } else {
+      // Paired timing is not a throughput measurement.
+      const rows = await accountTiming.measure(server.url);
+      console.log(`\n${accountTiming.name}: ${accountTiming.description}`);
+      console.table(rows);
+      record(accountTiming.name, runtime, { rows });
     }
-    console.log(
-      `\n${scenario.name}: ${scenario.description} (${connections} connections, ${DURATION_SECONDS} s each)`,
-    );
-    console.table(
-      rows.map((row) => ({
-        ...row,
-        "req/s vs baseline": (row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2),
-        "mean added (ms)": (row.meanMs - baseline.meanMs).toFixed(3),
-      })),
-    );
-    const reference = await scenario.reference?.();
-    if (reference) console.log(`${reference.label}: ${reference.perSecond}`);
-    record(scenario.name, { connections, durationSeconds: DURATION_SECONDS, rows, reference });
+  } finally {
+    await server.stop();
   }
-} finally {
-  await server.stop();
+}
+
+function commit(): string {
+  try {
+    const head = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+    const dirty = execSync("git status --porcelain --untracked-files=no", { encoding: "utf8" }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The command as someone would retype it: the bench's own variables, never a URL's credentials. */
+function commandLine(): string {
+  const names = ["BENCH_SCALE", "BENCH_DURATION", "BENCH_CONNECTIONS", "BENCH_CUSTOMERS"];
+  const set = names.filter((name) => process.env[name]).map((name) => `${name}=${process.env[name]}`);
+  if (process.env.DATABASE_URL) set.push("DATABASE_URL=…");
+  if (process.env.REDIS_URL) set.push("REDIS_URL=…");
+  return [...set, "npm run bench", ...(selected ? ["--", selected] : [])].join(" ");
 }

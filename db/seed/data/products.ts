@@ -27,8 +27,9 @@ export interface SeedProduct {
 }
 
 /**
- * A product's id is its position in this list, so links and fixtures depend on the order:
- * append new tables (or new rows to the last table) at the end, never insert or reorder.
+ * A product's id follows from its position in this list (see `idsWithPublishedFirst`), so links,
+ * fixtures and load scenarios depend on the order: append new tables (or new rows to the last
+ * table) at the end, never insert or reorder.
  */
 const productTables: readonly ProductTable[] = [
   ...amigurumiTables,
@@ -66,10 +67,13 @@ function compareAtFor(priceCents: number, markup: number): number {
   return Math.min(MAX_PRICE_CENTS, Math.ceil((priceCents * markup) / 100) * 100);
 }
 
+/** Ids 1 to this are published products, so that load scenarios and links can name any of them. */
+export const PUBLISHED_ID_RANGE = 100;
+
 /**
  * Expands the hand-written tables into the full catalog. Pure: the same tables always give
- * the same products. Each product draws from its own generator seeded by its id, so appending
- * products never changes the stock, status or price of the ones already there.
+ * the same products. Each product draws from its own generator seeded by its position in the
+ * list, so appending products never changes the stock, status or price of the ones already there.
  */
 export function buildSeedProducts(tables: readonly ProductTable[] = productTables): SeedProduct[] {
   const pinned = new Set<string>(Object.values(searchFixtureNames));
@@ -82,9 +86,9 @@ export function buildSeedProducts(tables: readonly ProductTable[] = productTable
     throw new Error(`seed catalog has ${rows.length} products; distinct dates allow ${days.length}`);
   }
 
-  return rows.map(({ table, spec: [name, description, tags, priceCents] }, index) => {
-    const id = index + 1;
-    const random = mulberry32(PRODUCT_SEED ^ Math.imul(id, 0x9e3779b1));
+  const listed = rows.map(({ table, spec: [name, description, tags, priceCents] }, index) => {
+    const position = index + 1;
+    const random = mulberry32(PRODUCT_SEED ^ Math.imul(position, 0x9e3779b1));
     // Always draw every value in the same order, so changing one rule leaves the others alone.
     const onSale = random() < 0.15 && priceCents < MAX_PRICE_CENTS;
     const markup = 1.15 + random() * 0.25;
@@ -106,7 +110,7 @@ export function buildSeedProducts(tables: readonly ProductTable[] = productTable
     else if (!isPinned && statusRoll < 0.08) status = "archived";
 
     return {
-      id,
+      id: position,
       slug: slugify(name),
       name,
       description,
@@ -119,6 +123,35 @@ export function buildSeedProducts(tables: readonly ProductTable[] = productTable
       createdDaysAgo: days[index] as number,
     };
   });
+  return idsWithPublishedFirst(listed);
+}
+
+/**
+ * Ids are stable from here on: links, fixtures and load scenarios name products by id, so this
+ * rule and the list order are fixed and no change may renumber a product again.
+ *
+ * A product's id is its position in the list, with one exception so that every id from 1 to
+ * PUBLISHED_ID_RANGE is a product on sale: each draft or archived product within that range
+ * trades ids with a published product from just above it (the first unpublished one with the
+ * first published one past the range, the second with the second, and so on). Only the first few
+ * products past the range ever trade, so appending products moves no id.
+ */
+function idsWithPublishedFirst(listed: SeedProduct[]): SeedProduct[] {
+  const inRange = (product: SeedProduct) => product.id <= PUBLISHED_ID_RANGE;
+  const unpublished = listed.filter((product) => inRange(product) && product.status !== "active");
+  const replacements = listed.filter((product) => !inRange(product) && product.status === "active");
+  if (replacements.length < unpublished.length) {
+    throw new Error(`the seed has too few published products to fill ids 1-${PUBLISHED_ID_RANGE}`);
+  }
+  const newId = new Map<SeedProduct, number>();
+  unpublished.forEach((product, index) => {
+    const replacement = replacements[index] as SeedProduct;
+    newId.set(product, replacement.id);
+    newId.set(replacement, product.id);
+  });
+  return listed
+    .map((product) => ({ ...product, id: newId.get(product) ?? product.id }))
+    .sort((a, b) => a.id - b.id);
 }
 
 export const seedProducts: readonly SeedProduct[] = buildSeedProducts();

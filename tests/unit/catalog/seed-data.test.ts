@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { seedCategories } from "../../../db/seed/data/categories.ts";
 import {
   buildSeedProducts,
+  PUBLISHED_ID_RANGE,
   type SeedProduct,
   searchFixtures,
   seedProducts,
@@ -98,6 +99,29 @@ describe("seed products", () => {
   it("has at least 200 products with contiguous ids from 1", () => {
     expect(seedProducts.length).toBeGreaterThanOrEqual(200);
     expect(seedProducts.map((product) => product.id)).toEqual(seedProducts.map((_, index) => index + 1));
+  });
+
+  it("publishes every id from 1 to 100 and keeps drafts and archived products above", () => {
+    expect(PUBLISHED_ID_RANGE).toBe(100);
+    const inRange = seedProducts.filter((product) => product.id <= 100);
+    expect(inRange).toHaveLength(100);
+    for (const { id, status } of inRange) expect(status, `product ${id}`).toBe("active");
+    const unpublished = seedProducts.filter((product) => product.status !== "active");
+    expect(unpublished.length).toBeGreaterThan(0);
+    for (const { id } of unpublished) expect(id).toBeGreaterThan(100);
+  });
+
+  it("keeps the ids of the products that traded places to free 1-100 for products on sale", () => {
+    // Pinned on purpose: these were renumbered once, and links and load scenarios now use them.
+    const traded: Record<number, string> = {
+      7: "Moon Phase Cushion",
+      101: "Highland Cow Amigurumi",
+      94: "Hanging Wall Pocket Organiser",
+      108: "Ocean Bobble Cushion Cover",
+    };
+    for (const [id, name] of Object.entries(traded)) {
+      expect(seedProducts.find((product) => product.id === Number(id))?.name, `product ${id}`).toBe(name);
+    }
   });
 
   it("has unique names and slugs, each slug derived from its name", () => {
