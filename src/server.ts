@@ -4,7 +4,7 @@ import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { nativeCeilings, transportLimits } from "./http/transport-limits";
 import { loadApiReferenceAssets } from "./platform/api-reference";
-import { createLogger } from "./platform/logger";
+import { bufferedStdout, createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { startShop } from "./startup";
 
@@ -22,7 +22,8 @@ function readConfig(): Config {
 
 const startedAt = performance.now();
 const config = readConfig();
-const logger = createLogger(config.logLevel);
+const stdout = bufferedStdout();
+const logger = createLogger(config.logLevel, stdout);
 const shop = await startShop(config, logger);
 const document = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 const app = buildApp({
@@ -68,5 +69,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info("stopped");
   process.exit(0);
 }
+// Whatever ends the process, the lines still buffered go out first.
+process.on("exit", () => stdout.flushSync());
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

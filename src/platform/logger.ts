@@ -4,6 +4,15 @@ import { scrubForLog, scrubLogArguments } from "./log-scrubber";
 export type { Logger };
 
 /**
+ * Standard output written off the request path: a line goes out at once when the stream is
+ * idle, and under load the lines that arrive during a write go out together in the next one,
+ * instead of one blocking write per request. Whoever ends the process calls `flushSync()`.
+ */
+export function bufferedStdout(): DestinationStream & { flushSync(): void } {
+  return pino.destination({ dest: 1, sync: false, minLength: 0 });
+}
+
+/**
  * JSON lines on stdout; secrets never reach a log line, whatever a caller passes in: the
  * arguments of every log call, and the bindings of every child logger, are scrubbed first.
  */
