@@ -39,6 +39,13 @@ export function policyOf(operation: Operation): OperationPolicy {
   const rateLimit = read(operation, "x-rate-limit", RateLimitPolicy);
   if (cache && operation.method !== "get")
     throw new CodegenError(operation.pointer, "x-cache is for GET operations");
+  // The response cache keys an entry by operation, path and query, never by caller: one
+  // customer's answer must never be served to another.
+  if (cache && schemes.length > 0)
+    throw new CodegenError(
+      `${operation.pointer}/x-cache`,
+      "x-cache is for answers that are the same for every caller (security: [])",
+    );
   const invalidates = read(operation, "x-invalidates", Invalidates) ?? [];
   for (const [key, tags] of [
     ["x-cache", cache?.tags ?? []],
