@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, json, newAccount, registered } from "../../support/auth";
+import { assertMatchesContract } from "../../support/contract";
 import { totp } from "../../support/totp";
 
 /** Made once with Better-Auth 1.7.25's `hashPassword` (its default before argon2id) for newAccount()'s password. */
@@ -106,5 +107,58 @@ describe("password storage: argon2id, with Better-Auth's old scrypt hashes upgra
     expect(pending.status).toBe(200);
     expect(pending.body.status).toBe("two_factor_required");
     expect(await storedHash(api, userId)).toMatch(CURRENT);
+  });
+});
+
+describe("a saturated hashing queue", () => {
+  let api: TestApp;
+  beforeAll(async () => {
+    api = await createTestApp({
+      seed: false,
+      // One hash at a time and no wait at all: whatever arrives while a password is checked is refused.
+      env: { PASSWORD_HASH_CONCURRENCY: "1", PASSWORD_HASH_MAX_WAIT_SECONDS: "0", RATE_LIMIT_SCALE: "100" },
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  /**
+   * As `api.request`, from a client address of its own, except that a 503 is one of the outcomes
+   * this test expects: every response, 200 or 503, must still be what the contract declares.
+   */
+  async function send(path: string, init: RequestInit, ip: string) {
+    const response = await api.app.request(path, init, {
+      requestIP: () => ({ address: ip, family: "IPv4", port: 50000 }),
+    });
+    const text = await response.text();
+    assertMatchesContract("POST", path, response, text, { expectServerError: response.status >= 500 });
+    return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+  }
+
+  it("answers concurrent sign-ins beyond it with 503 problem+json and Retry-After, at once, the rest 200", async () => {
+    const { account } = await registered(api);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        send(
+          "/api/auth/login",
+          json({ email: account.email, password: account.password }),
+          `203.0.113.${index + 1}`,
+        ),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(
+      statuses.every((status) => status === 200 || status === 503),
+      statuses.join(","),
+    ).toBe(true);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    const refusals = answers.filter((answer) => answer.status === 503);
+    for (const refused of refusals) {
+      expect(refused.headers.get("content-type")).toBe("application/problem+json");
+      expect(refused.body).toMatchObject({ status: 503, code: "overloaded" });
+      expect(refused.headers.get("retry-after")).toMatch(/^[1-9][0-9]*$/);
+    }
   });
 });
