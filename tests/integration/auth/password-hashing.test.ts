@@ -136,6 +136,9 @@ describe("a saturated hashing queue", () => {
     return { status: response.status, headers: response.headers, body: JSON.parse(text) };
   }
 
+  const metricValue = (text: string, series: string) =>
+    Number(text.match(new RegExp(`^${series} (\\S+)$`, "m"))?.[1] ?? Number.NaN);
+
   it("answers concurrent sign-ins beyond it with 503 problem+json and Retry-After, at once, the rest 200", async () => {
     const { account } = await registered(api);
     const answers = await Promise.all(
@@ -159,6 +162,30 @@ describe("a saturated hashing queue", () => {
       expect(refused.headers.get("content-type")).toBe("application/problem+json");
       expect(refused.body).toMatchObject({ status: 503, code: "overloaded" });
       expect(refused.headers.get("retry-after")).toMatch(/^[1-9][0-9]*$/);
+    }
+
+    const metrics = await api.request("/metrics");
+    expect(metrics.status).toBe(200);
+    expect(metricValue(metrics.text, "password_hash_refused_total")).toBe(refusals.length);
+    // The registration's hash and each accepted sign-in's verification.
+    expect(metricValue(metrics.text, "password_hash_duration_seconds_count")).toBe(
+      1 + answers.length - refusals.length,
+    );
+    expect(metricValue(metrics.text, "password_hash_in_flight")).toBe(0);
+    expect(metricValue(metrics.text, "password_hash_waiting")).toBe(0);
+  });
+
+  it("exports event-loop lag", async () => {
+    // Measured by perf_hooks' monitorEventLoopDelay (prom-client's defaults). Only the series are
+    // checked here: vitest runs on Node, whose histogram under-reports a stall; on Bun, which runs
+    // the server, the e2e suite checks the values (tests/e2e/accounts.test.ts).
+    const metrics = await api.request("/metrics");
+    for (const series of [
+      "nodejs_eventloop_lag_seconds",
+      "nodejs_eventloop_lag_max_seconds",
+      "nodejs_eventloop_lag_p99_seconds",
+    ]) {
+      expect(metrics.text).toMatch(new RegExp(`^${series} \\d`, "m"));
     }
   });
 });
