@@ -27,7 +27,7 @@ import { enforceTransportLimits, transportLimits } from "./http/transport-limits
 import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import type { Logger } from "./platform/logger";
-import type { Metrics } from "./platform/metrics";
+import { instrumentHashingQueue, type Metrics } from "./platform/metrics";
 import type { Shop } from "./startup";
 
 export interface AppDependencies {
@@ -65,6 +65,7 @@ const EXPOSED_HEADERS = [
 export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const app = createOpenApiApp(deps.logger);
   const { database, cache } = deps.platform;
+  instrumentHashingQueue(deps.metrics.registry, deps.platform.auth.hashingQueue);
 
   app.use(timing({ crossOrigin: true }));
   app.use(accessLog(deps.logger, deps.metrics));

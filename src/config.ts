@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { type TrustedProxies, trustedProxies } from "./net/ip";
@@ -66,6 +67,8 @@ const EnvironmentSchema = z.object({
   RATE_LIMIT_SCALE: z.coerce.number().int().min(1).default(1),
   REDIS_KEY_PREFIX: z.string().default("jc:"),
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  PASSWORD_HASH_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(2),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -103,6 +106,10 @@ export interface Config {
   redisKeyPrefix: string;
   /** The operators' Bearer token for /metrics; without it, production keeps /metrics closed. */
   metricsToken: string | undefined;
+  /** Password hashes computed at once (each on a thread of its own); the rest wait in a queue. */
+  passwordHashConcurrency: number;
+  /** A password hash that would wait longer than this is refused at once (503, Retry-After). */
+  passwordHashMaxWaitSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -151,5 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitScale: e.RATE_LIMIT_SCALE,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     metricsToken: e.METRICS_TOKEN,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY ?? availableParallelism(),
+    passwordHashMaxWaitSeconds: e.PASSWORD_HASH_MAX_WAIT_SECONDS,
   };
 }

@@ -388,6 +388,9 @@ export interface paths {
      *     before sends the device cookie it got then (`joxicrochet-device`, set by every successful sign-in):
      *     its attempts count against a limit of that device's own instead of the account's, so that others
      *     guessing the password cannot lock it out. Its per-address limit applies all the same.
+     *
+     *     Passwords are checked a few at a time: when more are waiting than can be checked within a few
+     *     seconds, the answer is `503` with `Retry-After`, at once.
      */
     post: operations["signIn"];
     delete?: never;
@@ -2057,6 +2060,32 @@ export interface components {
         "application/problem+json": components["schemas"]["Problem"];
       };
     };
+    /**
+     * @description Too much work of this kind is already waiting (password checks and hashes are costly and
+     *     served a few at a time): the request was refused at once, before any of it was done, rather
+     *     than left to time out. Retry after `Retry-After` seconds.
+     */
+    Overloaded: {
+      headers: {
+        "X-Request-Id": components["headers"]["RequestId"];
+        /** @description Seconds to wait before retrying; at least 1. */
+        "Retry-After"?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "https://joxicrochet.shop/problems/overloaded",
+         *       "title": "Service overloaded",
+         *       "status": 503,
+         *       "detail": "Too many passwords are being checked; try again in 2 s",
+         *       "code": "overloaded",
+         *       "requestId": "01JD8Z3K6Q2V7XW9R4T5Y6U8I0"
+         *     }
+         */
+        "application/problem+json": components["schemas"]["Problem"];
+      };
+    };
   };
   parameters: {
     /**
@@ -3622,6 +3651,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   signIn: {
@@ -3662,6 +3692,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   signOut: {
@@ -3878,6 +3909,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   changePassword: {
@@ -3906,6 +3938,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   sendSignInCode: {
@@ -4021,6 +4054,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   verifyTwoFactor: {
@@ -4098,6 +4132,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   regenerateBackupCodes: {
@@ -4136,6 +4171,7 @@ export interface operations {
       415: components["responses"]["UnsupportedMediaType"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
     };
   };
   verifyBackupCode: {

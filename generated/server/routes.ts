@@ -5306,6 +5306,33 @@ export const registerAccount = createRoute({
         },
       },
     },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
   },
 });
 
@@ -5317,7 +5344,7 @@ export const signIn = createRoute({
   tags: ["auth"],
   summary: "Sign in with e-mail and password",
   description:
-    "Checks the password. A wrong password and an unknown address get the same answer. Accounts with\ntwo-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.\n\nAttempts are limited per client address and per account. A client that signed in to the account\nbefore sends the device cookie it got then (`joxicrochet-device`, set by every successful sign-in):\nits attempts count against a limit of that device's own instead of the account's, so that others\nguessing the password cannot lock it out. Its per-address limit applies all the same.\n",
+    "Checks the password. A wrong password and an unknown address get the same answer. Accounts with\ntwo-factor authentication answer `two_factor_required` and finish at `POST /api/auth/two-factor/verify`.\n\nAttempts are limited per client address and per account. A client that signed in to the account\nbefore sends the device cookie it got then (`joxicrochet-device`, set by every successful sign-in):\nits attempts count against a limit of that device's own instead of the account's, so that others\nguessing the password cannot lock it out. Its per-address limit applies all the same.\n\nPasswords are checked a few at a time: when more are waiting than can be checked within a few\nseconds, the answer is `503` with `Retry-After`, at once.\n",
   security: [] as { [scheme: string]: string[] }[],
   "x-rate-limit": { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
   request: {
@@ -5510,6 +5537,33 @@ export const signIn = createRoute({
             status: 500,
             detail: "Something went wrong on our side; quote the request id when contacting support",
             code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
             requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
           },
         },
@@ -6434,6 +6488,33 @@ export const resetPassword = createRoute({
         },
       },
     },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
   },
 });
 
@@ -6586,6 +6667,33 @@ export const changePassword = createRoute({
             status: 500,
             detail: "Something went wrong on our side; quote the request id when contacting support",
             code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
             requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
           },
         },
@@ -7123,6 +7231,33 @@ export const enableTwoFactor = createRoute({
         },
       },
     },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
   },
 });
 
@@ -7477,6 +7612,33 @@ export const disableTwoFactor = createRoute({
         },
       },
     },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
   },
 });
 
@@ -7637,6 +7799,33 @@ export const regenerateBackupCodes = createRoute({
             status: 500,
             detail: "Something went wrong on our side; quote the request id when contacting support",
             code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
             requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
           },
         },

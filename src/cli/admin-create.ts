@@ -5,6 +5,8 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../../db/schema/index.ts";
 import { loadConfig } from "../config";
+import { passwordSettings } from "../platform/auth/better-auth-passwords";
+import { createHashingQueue } from "../platform/auth/hashing-queue";
 import { createAuth } from "../platform/auth/instance";
 import { authSecret } from "../platform/auth/secret";
 import { openDatabase } from "../platform/db";
@@ -41,6 +43,12 @@ try {
         signInCode: async () => {},
         twoFactorCode: async () => {},
       },
+      ...passwordSettings({
+        db: database.db,
+        // One hash, and nothing else waiting for it.
+        queue: createHashingQueue({ concurrency: 1, maxWaitSeconds: 60, initialDurationSeconds: 0.1 }),
+        onUpgradeError: () => {},
+      }),
     });
     const password = randomBytes(18).toString("base64url");
     await auth.api.createUser({

@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | "conflict"
   | "invalid_state"
   | "dependency_unavailable"
+  | "overloaded"
   | "unauthenticated"
   | "invalid_credentials"
   | "invalid_code"
@@ -31,13 +32,16 @@ export type DomainErrorCode =
 
 export class DomainError extends Error {
   override name = "DomainError";
+  /** When the same request is expected to succeed if tried again (a passing overload), in seconds. */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

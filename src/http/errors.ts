@@ -20,6 +20,7 @@ const DOMAIN_STATUS: Record<
   conflict: { status: 409, title: "Conflict" },
   invalid_state: { status: 409, title: "Invalid state" },
   dependency_unavailable: { status: 503, title: "Service unavailable" },
+  overloaded: { status: 503, title: "Service overloaded" },
   unauthenticated: { status: 401, title: "Authentication required" },
   invalid_credentials: { status: 401, title: "Invalid credentials" },
   invalid_code: { status: 401, title: "Invalid code" },
@@ -61,12 +62,14 @@ export function errorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
     if (error instanceof HttpProblem) return problemResponse(c, error.init);
     if (error instanceof DomainError) {
-      const { detail, ...mapped } = DOMAIN_STATUS[error.code];
+      const { detail, headers, ...mapped } = DOMAIN_STATUS[error.code];
+      const retryAfter = error.retryAfterSeconds;
       return problemResponse(c, {
         ...mapped,
         code: error.code,
         detail: detail ?? error.message,
         extensions: error.details,
+        headers: retryAfter === undefined ? headers : { ...headers, "Retry-After": String(retryAfter) },
       });
     }
     if (error instanceof HTTPException) {

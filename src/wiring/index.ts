@@ -12,7 +12,15 @@ import { openAccounts } from "./accounts";
 import { openCatalogServices } from "./catalog";
 
 export type ServiceConfig = InfrastructureConfig &
-  Pick<Config, "env" | "publicUrl" | "authSecret" | "authKeyRotationSeconds">;
+  Pick<
+    Config,
+    | "env"
+    | "publicUrl"
+    | "authSecret"
+    | "authKeyRotationSeconds"
+    | "passwordHashConcurrency"
+    | "passwordHashMaxWaitSeconds"
+  >;
 
 export interface Services extends Infrastructure {
   auth: AuthPlatform;
@@ -44,6 +52,10 @@ export function startServices(
     secureCookies: config.env === "production",
     keyRotationSeconds: config.authKeyRotationSeconds,
     mail: accountMailer(config.publicUrl, infrastructure.queueMail),
+    passwordHashing: {
+      concurrency: config.passwordHashConcurrency,
+      maxWaitSeconds: config.passwordHashMaxWaitSeconds,
+    },
   });
   // Registered now, before this synchronous start-up yields and the worker claims its first rows.
   const accounts = openAccounts({

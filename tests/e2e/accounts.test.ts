@@ -39,6 +39,15 @@ describe("accounts on a running server", () => {
       const asCustomer = await signIn(server.url, customer.email, customer.password);
       expect(asCustomer.status).toBe(200);
       expect((await listUsers(server.url, asCustomer.body.accessToken)).status).toBe(403);
+
+      // On Bun, which runs the server: the two sign-ins checked the seeded argon2id hashes through
+      // the queue, and the event-loop lag is measured (not stuck at zero).
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const value = (series: string) => Number(metrics.match(new RegExp(`^${series} (\\S+)$`, "m"))?.[1]);
+      expect(value("password_hash_duration_seconds_count")).toBeGreaterThanOrEqual(2);
+      expect(value("password_hash_refused_total")).toBe(0);
+      expect(value("nodejs_eventloop_lag_max_seconds")).toBeGreaterThan(0);
+      expect(value("nodejs_eventloop_lag_p50_seconds")).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }

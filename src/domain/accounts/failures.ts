@@ -1,4 +1,5 @@
 import { isAPIError } from "better-auth/api";
+import { HashingQueueFull } from "../../platform/auth/hashing-queue";
 import { DomainError, type DomainErrorCode } from "../errors";
 
 /** Better-Auth's error codes, as the shop's stable ones. Anything unlisted is unexpected (500). */
@@ -32,7 +33,10 @@ const CODES: Record<string, [DomainErrorCode, string]> = {
   FAILED_TO_GET_SESSION: ["unauthenticated", "Sign in first"],
 };
 
-/** Runs a call into Better-Auth and turns its known refusals into domain errors. */
+/**
+ * Runs a call into Better-Auth and turns its known refusals into domain errors, and a password
+ * check or hash refused by the busy hashing queue into a passing overload.
+ */
 export async function translated<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -41,6 +45,18 @@ export async function translated<T>(call: () => Promise<T>): Promise<T> {
       const code = String((error.body as { code?: string } | undefined)?.code ?? error.status);
       const known = CODES[code];
       if (known) throw new DomainError(known[0], known[1]);
+    }
+    if (error instanceof HashingQueueFull) {
+      const seconds = error.retryAfterSeconds;
+      throw new DomainError(
+        "overloaded",
+        `Too many passwords are being checked; try again in ${seconds} s`,
+        undefined,
+        {
+          cause: error,
+          retryAfterSeconds: seconds,
+        },
+      );
     }
     throw error;
   }

@@ -4,6 +4,8 @@ import type { Logger } from "../logger";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./access-tokens";
 import { type AccountsGateway, accountsGateway } from "./accounts-gateway";
 import { type Authenticator, createAuthenticator } from "./authenticator";
+import { passwordSettings } from "./better-auth-passwords";
+import { createHashingQueue, type HashingQueue } from "./hashing-queue";
 import { type Auth, createAuth } from "./instance";
 import { ACCESS_TOKEN_TTL_SECONDS, type AuthMail, TOKEN_AUDIENCE } from "./options";
 import { resetTokens } from "./reset-tokens";
@@ -21,6 +23,7 @@ export interface AuthSetup {
   keyRotationSeconds: number;
   /** What authentication mails (links, codes), and how: the app wires it onto the outbox. */
   mail: AuthMail;
+  passwordHashing: { concurrency: number; maxWaitSeconds: number };
 }
 
 export interface AuthPlatform {
@@ -29,8 +32,13 @@ export interface AuthPlatform {
   gateway: AccountsGateway;
   authenticator: Authenticator;
   verifier: AccessTokenVerifier;
+  /** Where every password hash and verification waits its turn (and is refused when too busy). */
+  hashingQueue: HashingQueue;
   close(): void;
 }
+
+/** Argon2id at OWASP's minimum takes 15–100 ms; until the queue has measured it, assume this. */
+const FIRST_HASH_ESTIMATE_SECONDS = 0.1;
 
 /** Revocations outlive every access token the revoked session could have signed. */
 const REVOCATION_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 60;
@@ -52,6 +60,11 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
       ),
   });
   const secondaryStorage = setup.redis ? redisSecondaryStorage(setup.redis, warn) : undefined;
+  const hashingQueue = createHashingQueue({
+    concurrency: setup.passwordHashing.concurrency,
+    maxWaitSeconds: setup.passwordHashing.maxWaitSeconds,
+    initialDurationSeconds: FIRST_HASH_ESTIMATE_SECONDS,
+  });
   const auth = createAuth(setup.db, {
     secret: setup.secret,
     baseUrl: setup.baseUrl,
@@ -70,6 +83,15 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
       ]);
     },
     mail: setup.mail,
+    ...passwordSettings({
+      db: setup.db,
+      queue: hashingQueue,
+      onUpgradeError: (error) =>
+        setup.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "password hash upgrade failed; the old hash stays until the next sign-in",
+        ),
+    }),
   });
   const verifier = createAccessTokenVerifier({
     loadKeys: async () => (await auth.api.getJwks()) as never,
@@ -82,6 +104,7 @@ export function openAuth(setup: AuthSetup): AuthPlatform {
     gateway: accountsGateway(auth, setup.db, resetTokens(setup.db)),
     authenticator: createAuthenticator(auth, verifier),
     verifier,
+    hashingQueue,
     close() {
       secondaryStorage?.stop();
       revocations.stop();

@@ -1,4 +1,5 @@
 import type { BetterAuthOptions, SecondaryStorage } from "better-auth";
+import type { AuthMiddleware } from "better-auth/api";
 import { admin, bearer, emailOTP, jwt, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements, userAc } from "better-auth/plugins/admin/access";
@@ -25,6 +26,13 @@ export interface AuthSettings {
   log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
   /** Called for every session deleted (sign-out, password change or reset, admin revocation). */
   onSessionDeleted(session: { id: string; token: string }): Promise<void>;
+  /** Password hashing and verification, in place of Better-Auth's default. */
+  password: {
+    hash(password: string): Promise<string>;
+    verify(data: { hash: string; password: string }): Promise<boolean>;
+  };
+  /** Runs after every Better-Auth operation, before the plugins' own hooks. */
+  afterEveryOperation: AuthMiddleware;
 }
 
 /** Better-Auth's user and session permissions, granted as staff (`admin`) or shopper (`customer`). */
@@ -61,6 +69,7 @@ export function authOptions(settings: AuthSettings, resetTokens: ResetTokens) {
         await settings.mail.resetPassword(user.email, token);
       },
       onPasswordReset: async ({ user }) => resetTokens.used(user.id),
+      password: settings.password,
     },
     emailVerification: {
       sendOnSignUp: true,
@@ -76,6 +85,7 @@ export function authOptions(settings: AuthSettings, resetTokens: ResetTokens) {
       storeSessionInDatabase: true,
       cookieCache: { enabled: false },
     },
+    hooks: { after: settings.afterEveryOperation },
     databaseHooks: {
       session: {
         // The access tokens of a deleted session must stop working before they expire.
