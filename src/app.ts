@@ -1,7 +1,4 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
-import { timing } from "hono/timing";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
 import { adminHandlers } from "./handlers/admin";
@@ -23,6 +20,7 @@ import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import { responseCaching } from "./http/response-cache";
+import { responseHeaders } from "./http/response-headers";
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
 import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
@@ -67,23 +65,14 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const { database, cache } = deps.platform;
   instrumentHashingQueue(deps.metrics.registry, deps.platform.auth.hashingQueue);
 
-  app.use(timing({ crossOrigin: true }));
   app.use(accessLog(deps.logger, deps.metrics));
+  // Secure headers, Server-Timing and CORS (credentials allowed, so the origin is echoed only
+  // when it is on the list; never `*`), in one pass.
   app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      crossOriginResourcePolicy: "same-site",
-      // A handler that sets its own policy (the reference page) keeps it.
-      overwrite: false,
-    }),
-  );
-  app.use(
-    cors({
-      // Credentials are allowed, so the origin is echoed only when it is on the list; never `*`.
-      origin: (origin) => (deps.config.corsOrigins.includes(origin) ? origin : null),
-      credentials: true,
+    responseHeaders({
+      corsOrigins: deps.config.corsOrigins,
       exposeHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
+      corsMaxAge: 600,
     }),
   );
   // Before any work on the request, yet logged and readable cross-origin like every answer.

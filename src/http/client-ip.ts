@@ -16,10 +16,26 @@ export function socketAddress(c: Context): string | undefined {
   const requestIP = (server as Partial<SocketAddressSource>).requestIP;
   if (typeof requestIP !== "function") return undefined;
   try {
-    return normalizeIp(requestIP.call(server, c.req.raw)?.address);
+    return normalizedPeer(requestIP.call(server, c.req.raw)?.address);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Peer addresses in canonical form, remembered: a connection's address is read on every request,
+ * and parsing it costs more than the lookup. Bounded, and emptied when full.
+ */
+const normalizedPeers = new Map<string, string | undefined>();
+const MAX_REMEMBERED_PEERS = 10_000;
+
+function normalizedPeer(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  if (normalizedPeers.has(address)) return normalizedPeers.get(address);
+  const normalized = normalizeIp(address);
+  if (normalizedPeers.size >= MAX_REMEMBERED_PEERS) normalizedPeers.clear();
+  normalizedPeers.set(address, normalized);
+  return normalized;
 }
 
 /** Hops of X-Forwarded-For read at most: past this many trusted proxies, the last one is the client. */

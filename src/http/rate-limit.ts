@@ -44,14 +44,34 @@ function stateOf(c: Context): RequestState {
   return state;
 }
 
+const GENERAL_NAME_FIELD = `"${GENERAL_POLICY}"`;
+
 /** Requests whose peer address is unknown (only under `app.request()` without an env) share one counter. */
 const UNKNOWN_CLIENT = "unknown";
+
+/**
+ * Client address → rate-limit subject, remembered: parsing an address (BigInt arithmetic for
+ * IPv6) on every request costs more than the counting. Bounded, and emptied when full, so that
+ * clients cycling through addresses cannot grow it.
+ */
+const subjects = new Map<string, string>();
+const MAX_REMEMBERED_SUBJECTS = 10_000;
+
+function subjectOf(ip: string): string {
+  let subject = subjects.get(ip);
+  if (subject === undefined) {
+    subject = rateLimitSubject(ip);
+    if (subjects.size >= MAX_REMEMBERED_SUBJECTS) subjects.clear();
+    subjects.set(ip, subject);
+  }
+  return subject;
+}
 
 function clientSubject(c: Context, trusted: TrustedProxies): string {
   const state = stateOf(c);
   if (state.subject === undefined) {
     const ip = clientIp(c, trusted);
-    state.subject = ip === undefined ? UNKNOWN_CLIENT : rateLimitSubject(ip);
+    state.subject = ip === undefined ? UNKNOWN_CLIENT : subjectOf(ip);
   }
   return state.subject;
 }
@@ -71,6 +91,10 @@ export interface GeneralRateLimitOptions {
  */
 export function generalRateLimit(options: GeneralRateLimitOptions): MiddlewareHandler<AppEnv> {
   const { limiter, perMinute, trustedProxies, exempt } = options;
+  // The common case, the general policy alone, has a constant RateLimit-Policy field.
+  const generalPolicyField = policyField([
+    { name: GENERAL_POLICY, limit: perMinute, windowSeconds: GENERAL_WINDOW_SECONDS },
+  ]);
   return async (c, next) => {
     if (exempt?.(c.req.method, c.req.path)) return next();
     const subject = clientSubject(c, trustedProxies);
@@ -79,7 +103,14 @@ export function generalRateLimit(options: GeneralRateLimitOptions): MiddlewareHa
     state.applied.push({ name: GENERAL_POLICY, windowSeconds: GENERAL_WINDOW_SECONDS, ...result });
     if (!result.allowed) throw tooManyRequests(state);
     await next();
-    setRateLimitHeaders(c, state);
+    if (state.applied.length === 1 && result.limit === perMinute) {
+      // Straight onto the response: `c.header` after the handler copies the whole response.
+      const headers = c.res.headers;
+      headers.set("RateLimit-Policy", generalPolicyField);
+      headers.set("RateLimit", `${GENERAL_NAME_FIELD};r=${result.remaining};t=${result.resetSeconds}`);
+    } else {
+      setRateLimitHeaders(c, state);
+    }
   };
 }
 
@@ -220,20 +251,32 @@ function sfString(value: string): string {
   return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }
 
+/** The `RateLimit-Policy` field of these policies. */
+function policyField(applied: readonly Pick<AppliedPolicy, "name" | "limit" | "windowSeconds">[]): string {
+  return applied
+    .map((policy) => `${sfString(policy.name)};q=${policy.limit};w=${policy.windowSeconds}`)
+    .join(", ");
+}
+
+/** The `RateLimit` field of the binding policy. */
+function rateLimitField(binding: AppliedPolicy): string {
+  return `${sfString(binding.name)};r=${binding.remaining};t=${binding.resetSeconds}`;
+}
+
 /** The `RateLimit-Policy` and `RateLimit` fields for the policies counted so far. */
 export function rateLimitHeaders(applied: readonly AppliedPolicy[]): Record<string, string> {
   const binding = mostConstraining([...applied]);
   if (!binding) return {};
-  return {
-    "RateLimit-Policy": applied
-      .map((policy) => `${sfString(policy.name)};q=${policy.limit};w=${policy.windowSeconds}`)
-      .join(", "),
-    RateLimit: `${sfString(binding.name)};r=${binding.remaining};t=${binding.resetSeconds}`,
-  };
+  return { "RateLimit-Policy": policyField(applied), RateLimit: rateLimitField(binding) };
 }
 
 function setRateLimitHeaders(c: Context, state: RequestState): void {
-  for (const [name, value] of Object.entries(rateLimitHeaders(state.applied))) c.header(name, value);
+  const binding = mostConstraining(state.applied);
+  if (!binding) return;
+  // Straight onto the response: `c.header` after the handler copies the whole response.
+  const headers = c.res.headers;
+  headers.set("RateLimit-Policy", policyField(state.applied));
+  headers.set("RateLimit", rateLimitField(binding));
 }
 
 function tooManyRequests(state: RequestState): HttpProblem {
@@ -257,16 +300,24 @@ function tooManyRequests(state: RequestState): HttpProblem {
 export function exemptFromGeneralLimit(
   policies: Iterable<Pick<OperationPolicy, "method" | "path" | "generalRateLimit">>,
 ): (method: string, path: string) => boolean {
-  const exempt: { method: string; pattern: RegExp }[] = [];
+  // Exact paths are looked up; a templated one is tried only on paths with its literal prefix.
+  const exactPaths = new Set<string>();
+  const templated: { method: string; prefix: string; pattern: RegExp }[] = [];
   for (const policy of policies) {
     if (policy.generalRateLimit) continue;
-    const source = policy.path
-      .split(/\{[^}]+\}/)
-      .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-      .join("[^/]+");
+    const methods = policy.method === "GET" ? ["GET", "HEAD"] : [policy.method];
+    const literals = policy.path.split(/\{[^}]+\}/);
+    if (literals.length === 1) {
+      for (const method of methods) exactPaths.add(`${method} ${policy.path}`);
+      continue;
+    }
+    const source = literals.map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+");
     const pattern = new RegExp(`^${source}$`);
-    exempt.push({ method: policy.method, pattern });
-    if (policy.method === "GET") exempt.push({ method: "HEAD", pattern });
+    for (const method of methods) templated.push({ method, prefix: literals[0] ?? "", pattern });
   }
-  return (method, path) => exempt.some((entry) => entry.method === method && entry.pattern.test(path));
+  return (method, path) =>
+    exactPaths.has(`${method} ${path}`) ||
+    templated.some(
+      (entry) => entry.method === method && path.startsWith(entry.prefix) && entry.pattern.test(path),
+    );
 }
