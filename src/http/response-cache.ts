@@ -42,8 +42,9 @@ export function responseCaching(
     if (answer.entry) serve(c, answer.entry, cacheControl);
     else if (c.res.status === 200 && !c.res.headers.has("Cache-Control"))
       c.res.headers.set("Cache-Control", cacheControl);
-    c.header("X-Cache", answer.outcome.toUpperCase());
-    c.header("X-Cache-Tier", answer.tier);
+    // On the response itself: `c.header` after the handler copies the whole response.
+    c.res.headers.set("X-Cache", answer.outcome.toUpperCase());
+    c.res.headers.set("X-Cache-Tier", answer.tier);
   };
 }
 
