@@ -75,8 +75,9 @@ async function keepable(
   if (response.status !== 200 || !JSON_MEDIA_TYPE.test(contentType.split(";")[0]?.trim() ?? "")) {
     return "not-kept";
   }
-  // A handler that chose its own policy for one answer (`private`, `no-store`) keeps it, uncached.
-  if (response.headers.has("Cache-Control")) return "not-kept";
+  // A handler that chose its own policy for one answer (`private`, `no-store`) keeps it, uncached;
+  // and a cookie is never replayed to another client.
+  if (response.headers.has("Cache-Control") || response.headers.has("Set-Cookie")) return "not-kept";
   // `/products/042` names product 42 too, but its entry would carry the tag `product:042`, which
   // no write invalidates: such a spelling is answered, not kept.
   if (!sameTags(tags, templates, c)) return "not-kept";

@@ -55,6 +55,10 @@ function fixtureApp(declared: OperationPolicy = policy) {
     });
   });
   app.get("/private", cache, (c) => c.json({ id: 7 }, 200, { "Cache-Control": "private, no-store" }));
+  app.get("/cookie", cache, (c) => {
+    state.computed += 1;
+    return c.json({ id: 8 }, 200, { "Set-Cookie": "visitor=abc; HttpOnly" });
+  });
   app.get("/missing", cache, (c) => c.json({ title: "Not found" }, 404));
   app.get("/refused", cache, () => {
     throw new HTTPException(403, { message: "no" });
@@ -182,6 +186,14 @@ describe("responseCaching", () => {
     expect(state.computed).toBe(1);
     expect(await lookups(metrics)).toEqual({ "none/miss": 1, "memory/hit": 1 });
     expect((await metrics.cacheFills.get()).values[0]?.value).toBe(1);
+  });
+
+  it("never keeps an answer that sets a cookie", async () => {
+    const { app, state } = fixtureApp();
+    await get(app, "/cookie");
+    const again = await get(app, "/cookie");
+    expect(again.headers.get("X-Cache")).toBe("MISS");
+    expect(state.computed).toBe(2);
   });
 
   it("shares an entry between the same query in another order, not with another query", async () => {
