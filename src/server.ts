@@ -4,7 +4,7 @@ import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { nativeCeilings, transportLimits } from "./http/transport-limits";
 import { loadApiReferenceAssets } from "./platform/api-reference";
-import { bufferedStdout, createLogger } from "./platform/logger";
+import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { startShop } from "./startup";
 
@@ -22,8 +22,7 @@ function readConfig(): Config {
 
 const startedAt = performance.now();
 const config = readConfig();
-const stdout = bufferedStdout();
-const logger = createLogger(config.logLevel, stdout);
+const logger = createLogger(config.logLevel);
 const shop = await startShop(config, logger);
 const document = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 const app = buildApp({
@@ -69,7 +68,5 @@ async function shutdown(signal: string): Promise<void> {
   logger.info("stopped");
   process.exit(0);
 }
-// Whatever ends the process, the lines still buffered go out first.
-process.on("exit", () => stdout.flushSync());
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -4,32 +4,6 @@ import { scrubForLog, scrubLogArguments } from "./log-scrubber";
 export type { Logger };
 
 /**
- * Standard output written off the request path: the lines of a turn of the event loop go out
- * together, without blocking, instead of one blocking write per request. Whoever ends the
- * process calls `flushSync()`.
- */
-export function bufferedStdout(): DestinationStream & { flushSync(): void } {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 0 });
-  // The lines of one turn of the event loop are handed over as one write: the stream's own
-  // buffer measures itself again on every write it is given.
-  let pending: string[] = [];
-  const handOver = () => {
-    const lines = pending;
-    pending = [];
-    stream.write(lines.join(""));
-  };
-  return {
-    write(line: string) {
-      if (pending.push(line) === 1) setImmediate(handOver);
-    },
-    flushSync() {
-      if (pending.length > 0) handOver();
-      stream.flushSync();
-    },
-  };
-}
-
-/**
  * JSON lines on stdout; secrets never reach a log line, whatever a caller passes in: the
  * arguments of every log call, and the bindings of every child logger, are scrubbed first.
  */
