@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { responseCache } from "../../../src/platform/cache";
 import { connectRedis, redisReady } from "../../../src/platform/redis";
 import { createTestApp, type TestApp } from "../../support/app";
-import { json, signedInAdmin } from "../../support/auth";
+import { signedInAdmin } from "../../support/auth";
+import { metricValue, patchAnyVersion, publishedProduct } from "../../support/catalog";
 import { type RedisProcess, startRedisProcess } from "../../support/redis-process";
 import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy";
 
@@ -12,18 +13,9 @@ import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy";
 const MEMORY_LIFETIME_MS = 100;
 const outlivesMemory = () => new Promise((resolve) => setTimeout(resolve, MEMORY_LIFETIME_MS + 50));
 
-/** A change whatever the current version is: these tests are about the cache, not about locking. */
-const patch = (body: unknown, headers: Record<string, string>): RequestInit => ({
-  ...json(body, { ...headers, "if-match": "*" }),
-  method: "PATCH",
-});
-
 async function cacheErrors(api: TestApp, operationId: string): Promise<number> {
   const text = (await api.request("/metrics")).text as string;
-  const line = text
-    .split("\n")
-    .find((row) => row.startsWith(`http_cache_errors_total{operationId="${operationId}",tier="redis"}`));
-  return line ? Number(line.split(" ").at(-1)) : 0;
+  return metricValue(text, "http_cache_errors_total", `operationId="${operationId}",tier="redis"`);
 }
 
 async function appOn(url: string): Promise<{ api: TestApp; redis: Redis }> {
@@ -34,24 +26,6 @@ async function appOn(url: string): Promise<{ api: TestApp; redis: Redis }> {
     cache: responseCache(redis, { memoryLifetimeMs: MEMORY_LIFETIME_MS }),
   });
   return { api, redis };
-}
-
-async function publishedProduct(api: TestApp, admin: Record<string, string>): Promise<number> {
-  const created = await api.request(
-    "/api/products",
-    json(
-      {
-        name: `Fault Tolerant Frog ${randomUUID().slice(0, 8)}`,
-        price: { amount: 1200, currency: "EUR" },
-        categoryId: 2,
-        stockLevel: 4,
-        status: "active",
-      },
-      admin,
-    ),
-  );
-  expect(created.status, created.text).toBe(201);
-  return created.body.id;
 }
 
 describe("the response cache when a real Redis stops and starts again", () => {
@@ -72,7 +46,7 @@ describe("the response cache when a real Redis stops and starts again", () => {
   });
 
   it("answers every read from PostgreSQL meanwhile, and caches in Redis again by itself", async () => {
-    const id = await publishedProduct(api, admin);
+    const id = await publishedProduct(api, admin, undefined, 1200);
     const path = `/api/products/${id}`;
     expect((await api.request(path)).headers.get("x-cache")).toBe("MISS");
     await outlivesMemory();
@@ -86,7 +60,10 @@ describe("the response cache when a real Redis stops and starts again", () => {
       expect(listed.status).toBe(200);
       expect(listed.headers.get("x-cache")).toBe("MISS");
     }
-    const changed = await api.request(path, patch({ price: { amount: 1300, currency: "EUR" } }, admin));
+    const changed = await api.request(
+      path,
+      patchAnyVersion({ price: { amount: 1300, currency: "EUR" } }, admin),
+    );
     expect(changed.status).toBe(200);
     const afterChange = await api.request(path);
     expect(afterChange.status).toBe(200);
@@ -127,7 +104,7 @@ describe("an invalidation made while Redis was unreachable", () => {
 
   it("reaches Redis before its old entry could be served again", async () => {
     const admin = await signedInAdmin(api);
-    const id = await publishedProduct(api, admin);
+    const id = await publishedProduct(api, admin, undefined, 1200);
     const path = `/api/products/${id}`;
     await api.request(path);
     await outlivesMemory();
@@ -135,7 +112,10 @@ describe("an invalidation made while Redis was unreachable", () => {
 
     // Redis keeps the old entry; only this instance cannot reach it while the price changes.
     proxy.setMode("down");
-    const changed = await api.request(path, patch({ price: { amount: 2100, currency: "EUR" } }, admin));
+    const changed = await api.request(
+      path,
+      patchAnyVersion({ price: { amount: 2100, currency: "EUR" } }, admin),
+    );
     expect(changed.status).toBe(200);
     proxy.setMode("up");
     await redisReady(redis, 5_000);

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
-import { json, signedInAdmin } from "../../support/auth";
-
-function counter(metricsText: string, name: string, labels: string): number {
-  const line = metricsText.split("\n").find((row) => row.startsWith(`${name}{${labels}}`));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
+import { signedInAdmin } from "../../support/auth";
+import { metricValue, patchAnyVersion, publishedProduct } from "../../support/catalog";
 
 describe("the response cache in the app", () => {
   let api: TestApp;
@@ -15,21 +11,7 @@ describe("the response cache in the app", () => {
   beforeAll(async () => {
     api = await createTestApp();
     admin = await signedInAdmin(api);
-    const created = await api.request(
-      "/api/products",
-      json(
-        {
-          name: "Stampede Squirrel",
-          price: { amount: 1800, currency: "EUR" },
-          categoryId: 2,
-          stockLevel: 2,
-          status: "active",
-        },
-        admin,
-      ),
-    );
-    expect(created.status).toBe(201);
-    productId = created.body.id;
+    productId = await publishedProduct(api, admin, "Stampede Squirrel", 1800);
   });
   afterAll(async () => {
     await api.close();
@@ -41,12 +23,12 @@ describe("the response cache in the app", () => {
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
     const metrics = (await api.request("/metrics")).text as string;
-    expect(counter(metrics, "http_cache_fills_total", 'operationId="getProduct"')).toBe(1);
+    expect(metricValue(metrics, "http_cache_fills_total", 'operationId="getProduct"')).toBe(1);
     const again = await api.request(path);
     expect(again.headers.get("x-cache")).toBe("HIT");
     const after = (await api.request("/metrics")).text as string;
     expect(
-      counter(
+      metricValue(
         after,
         "http_cache_lookups_total",
         `operationId="getProduct",tier="${again.headers.get("x-cache-tier")}",outcome="hit"`,
@@ -58,10 +40,10 @@ describe("the response cache in the app", () => {
     const path = `/api/products/${productId}`;
     await api.request(path);
     expect((await api.request(path)).headers.get("x-cache")).toBe("HIT");
-    const changed = await api.request(path, {
-      ...json({ price: { amount: 1900, currency: "EUR" } }, { ...admin, "if-match": "*" }),
-      method: "PATCH",
-    });
+    const changed = await api.request(
+      path,
+      patchAnyVersion({ price: { amount: 1900, currency: "EUR" } }, admin),
+    );
     expect(changed.status).toBe(200);
     const seen = await api.request(path);
     expect(seen.headers.get("x-cache")).toBe("MISS");

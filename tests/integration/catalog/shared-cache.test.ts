@@ -3,16 +3,11 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, redisReady } from "../../../src/platform/redis";
 import { createTestApp, type TestApp } from "../../support/app";
-import { json, signedInAdmin } from "../../support/auth";
+import { signedInAdmin } from "../../support/auth";
+import { patchAnyVersion, publishedProduct } from "../../support/catalog";
 
 // Instances share a Redis here; the embedded run has none, so this needs REDIS_URL.
 const REDIS_URL = process.env.REDIS_URL;
-
-/** A change whatever the current version is: these tests are about the cache, not about locking. */
-const patch = (body: unknown, headers: Record<string, string>): RequestInit => ({
-  ...json(body, { ...headers, "if-match": "*" }),
-  method: "PATCH",
-});
 
 describe.skipIf(!REDIS_URL)("three instances sharing one Redis and one database", () => {
   const env = { AUTH_SECRET: randomBytes(32).toString("hex") };
@@ -36,21 +31,7 @@ describe.skipIf(!REDIS_URL)("three instances sharing one Redis and one database"
     b = await instance(a.database);
     c = await instance(a.database);
     admin = await signedInAdmin(a);
-    const created = await a.request(
-      "/api/products",
-      json(
-        {
-          name: "Shared Cache Sheep",
-          price: { amount: 1500, currency: "EUR" },
-          categoryId: 2,
-          stockLevel: 5,
-          status: "active",
-        },
-        admin,
-      ),
-    );
-    expect(created.status).toBe(201);
-    productId = created.body.id;
+    productId = await publishedProduct(a, admin, "Shared Cache Sheep", 1500);
   });
   afterAll(async () => {
     await c?.close();
@@ -87,7 +68,7 @@ describe.skipIf(!REDIS_URL)("three instances sharing one Redis and one database"
         expect((await reader.request(detail)).headers.get("x-cache")).toBe("HIT");
       }
       const amount = 1500 + round * 100;
-      const changed = await a.request(detail, patch({ price: { amount, currency: "EUR" } }, admin));
+      const changed = await a.request(detail, patchAnyVersion({ price: { amount, currency: "EUR" } }, admin));
       expect(changed.status).toBe(200);
       for (const reader of [b, c]) {
         const seen = await reader.request(detail);
