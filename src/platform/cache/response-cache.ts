@@ -58,7 +58,7 @@ export interface ResponseCacheOptions {
 interface Flight {
   /** The local tag clock's reading when it started: a later invalidation outdates it. */
   reading: number[];
-  done: Promise<Omit<CacheAnswer, "filled" | "failedTier"> & { failedTier?: "redis" }>;
+  done: Promise<Omit<CacheAnswer, "filled">>;
 }
 
 const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
