@@ -4,7 +4,7 @@ import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { nativeCeilings, transportLimits } from "./http/transport-limits";
 import { loadApiReferenceAssets } from "./platform/api-reference";
-import { createLogger } from "./platform/logger";
+import { asyncStdout, closeLogs, createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { startShop } from "./startup";
 
@@ -22,7 +22,8 @@ function readConfig(): Config {
 
 const startedAt = performance.now();
 const config = readConfig();
-const logger = createLogger(config.logLevel);
+const stdout = asyncStdout();
+const logger = createLogger(config.logLevel, stdout);
 const shop = await startShop(config, logger);
 const document = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 const app = buildApp({
@@ -66,6 +67,8 @@ async function shutdown(signal: string): Promise<void> {
   await server.stop(false);
   await shop.close();
   logger.info("stopped");
+  // An asynchronous write still under way when the process exits would be lost.
+  await closeLogs(stdout);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

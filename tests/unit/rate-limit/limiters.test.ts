@@ -179,6 +179,37 @@ describe.skipIf(!REDIS_URL)("Redis limiter (REDIS_URL)", () => {
     }
   });
 
+  it("decides concurrent hits on one counter together, exactly, across instances", async () => {
+    const other = await ready(connectRedis(REDIS_URL as string, { keyPrefix: prefix }));
+    const run = `rl:${randomUUID()}:`;
+    let commands = 0;
+    const sendCommand = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((...args: Parameters<typeof sendCommand>) => {
+      commands++;
+      return sendCommand(...args);
+    }) as typeof redis.sendCommand;
+    try {
+      const one = createRedisRateLimiter(redis, { prefix: run });
+      const two = createRedisRateLimiter(other, { prefix: run });
+      const hits = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? two : one).hit("k", 25, 60));
+      const results = await Promise.all(hits);
+      // Never more than the limit, whichever instance counted: Redis decided every hit.
+      expect(results.filter((result) => result.allowed)).toHaveLength(25);
+      // Each admitted hit saw the counter just after itself: every remaining value once.
+      const remaining = results.filter((result) => result.allowed).map((result) => result.remaining);
+      expect(remaining.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+      for (const refused of results.filter((result) => !result.allowed)) {
+        expect(refused).toMatchObject({ remaining: 0, retryAfterSeconds: expect.any(Number) });
+      }
+      // 40 hits on this connection, decided by far fewer commands than hits.
+      expect(commands).toBeGreaterThan(0);
+      expect(commands).toBeLessThan(10);
+    } finally {
+      redis.sendCommand = sendCommand;
+      other.disconnect();
+    }
+  });
+
   it("stores one small, expiring hash per key, whatever the client chose as key", async () => {
     const run = `rl:${randomUUID()}:`;
     const limiter = createRedisRateLimiter(redis, { prefix: run });
