@@ -4,8 +4,9 @@ import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { nativeCeilings, transportLimits } from "./http/transport-limits";
 import { loadApiReferenceAssets } from "./platform/api-reference";
-import { asyncStdout, closeLogs, createLogger } from "./platform/logger";
+import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
+import { bufferedStdout } from "./platform/stdout-sink";
 import { startShop } from "./startup";
 
 function readConfig(): Config {
@@ -22,7 +23,7 @@ function readConfig(): Config {
 
 const startedAt = performance.now();
 const config = readConfig();
-const stdout = asyncStdout();
+const stdout = bufferedStdout();
 const logger = createLogger(config.logLevel, stdout);
 const shop = await startShop(config, logger);
 const document = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
@@ -67,8 +68,7 @@ async function shutdown(signal: string): Promise<void> {
   await server.stop(false);
   await shop.close();
   logger.info("stopped");
-  // An asynchronous write still under way when the process exits would be lost.
-  await closeLogs(stdout);
+  await stdout.flush();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

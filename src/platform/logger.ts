@@ -3,30 +3,6 @@ import { scrubForLog, scrubLogArguments } from "./log-scrubber";
 
 export type { Logger };
 
-/** Standard output written off the request path; see {@link asyncStdout}. */
-export type AsyncStdout = ReturnType<typeof pino.destination>;
-
-/**
- * Standard output written off the request path: a write never blocks the event loop, and the
- * lines logged while one write is under way go out together in the next. Whoever ends the
- * process on purpose awaits `closeLogs` first; on an exit pino did not see coming, it still
- * writes what is buffered synchronously, but a write already under way may be cut short.
- */
-export function asyncStdout(): AsyncStdout {
-  return pino.destination({ dest: 1, sync: false });
-}
-
-/**
- * Resolves once every line logged so far is written; nothing may be logged after it. (The
- * stream's `flush` would not wait for a write already under way: only its end does.)
- */
-export function closeLogs(stdout: AsyncStdout): Promise<void> {
-  return new Promise((closed) => {
-    stdout.once("close", () => closed());
-    stdout.end();
-  });
-}
-
 /**
  * JSON lines on stdout by default; secrets never reach a log line, whatever a caller passes in: the
  * arguments of every log call, and the bindings of every child logger, are scrubbed first.
