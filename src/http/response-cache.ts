@@ -39,12 +39,14 @@ export function responseCaching(
       return keepable(c, declared.ttl, tags, declared.tags);
     });
     count(metrics, operationId, answer);
-    if (answer.entry) serve(c, answer.entry, cacheControl);
+    const cacheHeaders = { "X-Cache": answer.outcome.toUpperCase(), "X-Cache-Tier": answer.tier };
+    // Nothing computed: the answer is made from the entry alone, in one response.
+    if (answer.entry && !c.finalized) return answerFromEntry(c, answer.entry, cacheControl, cacheHeaders);
+    if (answer.entry) replaceWithEntry(c, answer.entry, cacheControl);
     else if (c.res.status === 200 && !c.res.headers.has("Cache-Control"))
       c.res.headers.set("Cache-Control", cacheControl);
     // On the response itself: `c.header` after the handler copies the whole response.
-    c.res.headers.set("X-Cache", answer.outcome.toUpperCase());
-    c.res.headers.set("X-Cache-Tier", answer.tier);
+    for (const [name, value] of Object.entries(cacheHeaders)) c.res.headers.set(name, value);
   };
 }
 
@@ -58,10 +60,23 @@ export function cacheKey(operationId: string, url: string): string {
   const target = url.slice(start);
   const queryStart = target.indexOf("?");
   if (queryStart < 0) return `${operationId} ${target}`;
+  const remembered = normalisedTargets.get(target);
+  if (remembered !== undefined) return `${operationId} ${remembered}`;
   const query = new URLSearchParams(target.slice(queryStart + 1));
   query.sort();
-  return `${operationId} ${target.slice(0, queryStart)}?${query}`;
+  const normalised = `${target.slice(0, queryStart)}?${query}`;
+  if (normalisedTargets.size >= MAX_REMEMBERED_TARGETS) normalisedTargets.clear();
+  normalisedTargets.set(target, normalised);
+  return `${operationId} ${normalised}`;
 }
+
+/**
+ * Request targets with a query → their normalised form, remembered: a shop's pages ask the same
+ * few questions over and over, and parsing and sorting a query costs more than the lookup.
+ * Bounded, and emptied when full, so that clients inventing queries cannot grow it.
+ */
+const normalisedTargets = new Map<string, string>();
+const MAX_REMEMBERED_TARGETS = 10_000;
 
 async function keepable(
   c: Context<AppEnv>,
@@ -106,7 +121,44 @@ const BODY_HEADERS = [
   "transfer-encoding",
 ];
 
-function serve(c: Context<AppEnv>, entry: CachedResponse, cacheControl: string): void {
+/**
+ * The entry as the answer, when nothing was computed for this request: with the headers earlier
+ * middleware prepared (request id), made once, without a response to copy them from.
+ */
+function answerFromEntry(
+  c: Context<AppEnv>,
+  entry: CachedResponse,
+  cacheControl: string,
+  cacheHeaders: Record<string, string>,
+): Response {
+  const headers: Record<string, string> = {
+    ETag: entry.etag,
+    "Cache-Control": cacheControl,
+    ...cacheHeaders,
+  };
+  if (!ifNoneMatchSatisfied(c.req.header("If-None-Match"), entry.etag)) return c.body(null, 304, headers);
+  headers["Content-Type"] = entry.contentType;
+  return c.body(bodyOf(entry), 200, headers);
+}
+
+/**
+ * The entry's body as a Blob, made once per entry: a response made from a Blob shares its bytes,
+ * where one made from the bytes themselves copies them, on every hit (garbage the collector then
+ * has to sweep at the rate of the traffic).
+ */
+const bodies = new WeakMap<CachedResponse, Blob>();
+
+function bodyOf(entry: CachedResponse): Blob {
+  let body = bodies.get(entry);
+  if (body === undefined) {
+    body = new Blob([entry.body]);
+    bodies.set(entry, body);
+  }
+  return body;
+}
+
+/** The entry in place of the response this request computed (and just stored), or a 304. */
+function replaceWithEntry(c: Context<AppEnv>, entry: CachedResponse, cacheControl: string): void {
   // What earlier middleware set (request id, CORS) stays; the body's own headers come from the entry.
   const headers = new Headers(c.res.headers);
   for (const name of BODY_HEADERS) headers.delete(name);
