@@ -47,7 +47,8 @@ export interface AppDependencies {
   metrics: Metrics;
   /** The bundled contract, served at /openapi.json. */
   document: { info: { version: string } };
-  reference: ApiReferenceAssets;
+  /** Scalar's script for /docs, read when first asked for. */
+  reference: () => ApiReferenceAssets;
   startedAt: number;
 }
 

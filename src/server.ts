@@ -3,7 +3,7 @@ import http from "node:http";
 import { buildApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { nativeCeilings, transportLimits } from "./http/transport-limits";
-import { loadApiReferenceAssets } from "./platform/api-reference";
+import { lazyApiReferenceAssets } from "./platform/api-reference";
 import { createLogger } from "./platform/logger";
 import { createMetrics } from "./platform/metrics";
 import { bufferedStdout } from "./platform/stdout-sink";
@@ -33,7 +33,7 @@ const app = buildApp({
   logger,
   metrics: createMetrics(),
   document,
-  reference: loadApiReferenceAssets(),
+  reference: lazyApiReferenceAssets(),
   startedAt,
 });
 

@@ -6,7 +6,8 @@ import type { Metrics } from "../platform/metrics";
 
 export interface MetaDependencies {
   document: object;
-  reference: ApiReferenceAssets;
+  /** Read when first asked for. */
+  reference: () => ApiReferenceAssets;
   metrics: Metrics;
 }
 
@@ -37,12 +38,14 @@ export function metaHandlers(
         "Content-Security-Policy": REFERENCE_PAGE_POLICY,
       });
     },
-    getApiReferenceScript: (c) =>
-      c.text(deps.reference.script, 200, {
+    getApiReferenceScript: (c) => {
+      const { script, etag } = deps.reference();
+      return c.text(script, 200, {
         "Content-Type": "application/javascript; charset=utf-8",
         "Cache-Control": "public, max-age=86400",
-        ETag: deps.reference.etag,
-      }),
+        ETag: etag,
+      });
+    },
     getMetrics: async (c) =>
       c.text(await deps.metrics.registry.metrics(), 200, {
         "Content-Type": deps.metrics.registry.contentType,

@@ -7,8 +7,8 @@ import type { AppEnv } from "./env";
  * whole response): the secure headers, `Server-Timing` with the total, and CORS.
  *
  * The same fields and values as hono's `secureHeaders` (with the options below), `timing` with
- * `crossOrigin: true` and `cors` with credentials gave; a header a handler set itself is kept
- * (the reference page's own Content-Security-Policy).
+ * `crossOrigin: true` and `cors` with credentials gave; a Content-Security-Policy a handler set
+ * itself is kept (the reference page's own).
  */
 const SECURE_HEADERS: readonly (readonly [string, string])[] = [
   ["Cross-Origin-Resource-Policy", "same-site"],
@@ -22,8 +22,10 @@ const SECURE_HEADERS: readonly (readonly [string, string])[] = [
   ["X-Frame-Options", "SAMEORIGIN"],
   ["X-Permitted-Cross-Domain-Policies", "none"],
   ["X-XSS-Protection", "0"],
-  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
 ];
+
+/** The one secure header a handler sets itself (the reference page's script policy), then kept. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 export interface ResponseHeadersOptions {
   /** Origins allowed to read answers with credentials; the origin is echoed, never `*`. */
@@ -72,7 +74,9 @@ export function responseHeaders(options: ResponseHeadersOptions): MiddlewareHand
       headers.set("Access-Control-Expose-Headers", exposed);
       headers.append("Vary", "Origin");
     }
-    for (const [name, value] of SECURE_HEADERS) if (!headers.has(name)) headers.set(name, value);
+    for (const [name, value] of SECURE_HEADERS) headers.set(name, value);
+    if (!headers.has("Content-Security-Policy"))
+      headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     headers.delete("X-Powered-By");
     const total = (performance.now() - started).toFixed(1);
     headers.append("Server-Timing", `total;dur=${total};desc="Total Response Time"`);

@@ -15,3 +15,15 @@ export function loadApiReferenceAssets(): ApiReferenceAssets {
   const script = readFileSync(join(dirname(entry), "browser", "standalone.js"), "utf8");
   return { script, etag: `"${createHash("sha256").update(script).digest("base64url").slice(0, 27)}"` };
 }
+
+/**
+ * The assets, read on the first request for them rather than at start: the script takes about
+ * 8 MB of memory that a server whose /docs nobody opens need not hold.
+ */
+export function lazyApiReferenceAssets(): () => ApiReferenceAssets {
+  let assets: ApiReferenceAssets | undefined;
+  return () => {
+    assets ??= loadApiReferenceAssets();
+    return assets;
+  };
+}

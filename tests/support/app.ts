@@ -117,7 +117,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger,
     metrics: createMetrics(),
     document: contract as unknown as AppDependencies["document"],
-    reference: referenceAssets(),
+    reference: referenceAssets,
     startedAt: performance.now(),
   };
   const app = buildApp(deps);

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import nodemailer from "nodemailer";
 import type { Logger } from "../logger";
+import { loadNodemailer } from "./load-nodemailer";
 import type { Mailer, MailMessage } from "./types";
 
 export interface FolderMailerOptions {
@@ -16,14 +16,19 @@ export interface FolderMailerOptions {
  * is the same message SMTP would carry) that any mail client opens. File names sort by time.
  */
 export function createFolderMailer(options: FolderMailerOptions, logger: Logger): Mailer {
-  const composer = nodemailer.createTransport(
-    { streamTransport: true, buffer: true, newline: "windows" },
-    { from: options.from },
-  );
+  // Made with the first message; see loadNodemailer.
+  let composer: ReturnType<typeof open> | undefined;
+  const open = () =>
+    loadNodemailer().then((nodemailer) =>
+      nodemailer.createTransport(
+        { streamTransport: true, buffer: true, newline: "windows" },
+        { from: options.from },
+      ),
+    );
   return {
     kind: "folder",
     async send(message: MailMessage) {
-      const info = await composer.sendMail({
+      const info = await (await (composer ??= open())).sendMail({
         to: message.to,
         subject: message.subject,
         text: message.text,
@@ -37,7 +42,7 @@ export function createFolderMailer(options: FolderMailerOptions, logger: Logger)
       );
     },
     async close() {
-      composer.close();
+      if (composer) (await composer).close();
     },
   };
 }

@@ -1,5 +1,5 @@
-import nodemailer from "nodemailer";
 import type { Logger } from "../logger";
+import { loadNodemailer } from "./load-nodemailer";
 import type { Mailer, MailMessage } from "./types";
 
 export interface SmtpMailerOptions {
@@ -18,28 +18,33 @@ const SECOND = 1000;
  */
 export function createSmtpMailer(options: SmtpMailerOptions, logger: Logger): Mailer {
   const sendTimeoutMs = options.sendTimeoutMs ?? 60 * SECOND;
-  const transport = nodemailer.createTransport(
-    {
-      url: options.smtpUrl,
-      pool: true,
-      maxConnections: 2,
-      // A dropped connection is the outbox's to retry (with backoff), not the pool's.
-      maxRequeues: 1,
-      idleTimeout: 60 * SECOND,
-      connectionTimeout: 10 * SECOND,
-      greetingTimeout: 10 * SECOND,
-      socketTimeout: 30 * SECOND,
-      dnsTimeout: 10 * SECOND,
-      // nodemailer's own logger can print message contents; ours logs the envelope only.
-      logger: false,
-      debug: false,
-    },
-    { from: options.from },
-  );
+  // Made with the first message; see loadNodemailer.
+  let transport: ReturnType<typeof open> | undefined;
+  const open = () =>
+    loadNodemailer().then((nodemailer) =>
+      nodemailer.createTransport(
+        {
+          url: options.smtpUrl,
+          pool: true,
+          maxConnections: 2,
+          // A dropped connection is the outbox's to retry (with backoff), not the pool's.
+          maxRequeues: 1,
+          idleTimeout: 60 * SECOND,
+          connectionTimeout: 10 * SECOND,
+          greetingTimeout: 10 * SECOND,
+          socketTimeout: 30 * SECOND,
+          dnsTimeout: 10 * SECOND,
+          // nodemailer's own logger can print message contents; ours logs the envelope only.
+          logger: false,
+          debug: false,
+        },
+        { from: options.from },
+      ),
+    );
   return {
     kind: "smtp",
     async send(message: MailMessage) {
-      const info = await transport.sendMail({
+      const info = await (await (transport ??= open())).sendMail({
         to: message.to,
         subject: message.subject,
         text: message.text,
@@ -49,7 +54,7 @@ export function createSmtpMailer(options: SmtpMailerOptions, logger: Logger): Ma
       logger.info({ to: message.to, subject: message.subject, messageId: info.messageId }, "mail sent");
     },
     async close() {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }

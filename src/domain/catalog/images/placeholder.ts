@@ -1,5 +1,5 @@
-import sharp from "sharp";
 import { IMAGE_SIZES } from "./keys.ts";
+import { loadSharp } from "./load-sharp.ts";
 
 const WIDTH = IMAGE_SIZES.full;
 const HEIGHT = 1200;
@@ -13,6 +13,7 @@ const MAX_LABEL_LENGTH = 40;
  */
 export async function renderPlaceholder(label: string, seed: number): Promise<Uint8Array> {
   const svg = placeholderSvg(label, seed);
+  const sharp = await loadSharp();
   return sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
 }
 

@@ -1,6 +1,7 @@
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
 import { DomainError } from "../../errors.ts";
 import { IMAGE_SIZE_NAMES, IMAGE_SIZES, type ImageSize } from "./keys.ts";
+import { loadSharp } from "./load-sharp.ts";
 import { type ImageType, sniffImageType } from "./sniff.ts";
 
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -68,6 +69,7 @@ async function readHeader(bytes: Uint8Array): Promise<Metadata> {
   if (type === undefined) {
     throw new DomainError("unsupported_media_type", "The file is not a JPEG, PNG, WebP or AVIF image");
   }
+  const sharp = await loadSharp();
   const header = await sharp(bytes, { failOn: "error", limitInputPixels: false })
     .metadata()
     .catch((error: unknown) => {
@@ -104,6 +106,7 @@ interface RawImage {
  */
 async function decodeUpright(bytes: Uint8Array, maxPixels: number): Promise<RawImage> {
   const longestEdge = IMAGE_SIZES.full;
+  const sharp = await loadSharp();
   try {
     const { data, info } = await sharp(bytes, {
       failOn: "error",
@@ -130,6 +133,7 @@ async function decodeUpright(bytes: Uint8Array, maxPixels: number): Promise<RawI
 
 async function encodeVariant(image: RawImage, longestEdge: number): Promise<ImageVariant> {
   const { width, height, channels } = image;
+  const sharp = await loadSharp();
   const { data, info } = await sharp(image.pixels, { raw: { width, height, channels } })
     .resize({ width: longestEdge, height: longestEdge, fit: "inside", withoutEnlargement: true })
     .webp({ quality: WEBP_QUALITY })
