@@ -1,9 +1,27 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { categories, productImages, products } from "../../../../db/schema/index.ts";
 import type { Db } from "../../../platform/db.ts";
 import type { ImageUrlOf, Product, ProductImage, VersionedProduct } from "./model.ts";
 
-/** The columns every product read selects: the product, its category, and its version. */
+/** A photo as the product read returns it; its position and URLs are filled in afterwards. */
+export interface ImageRecord {
+  id: string;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+// The photos come with their product, in display order, so that a product or a whole page of
+// them is one round trip; the index on (product_id, position) serves the lookup.
+const imagesJson = sql<ImageRecord[]>`coalesce((
+  select json_agg(json_build_object(
+    'id', ${productImages.id}, 'alt', ${productImages.alt},
+    'width', ${productImages.width}, 'height', ${productImages.height}
+  ) order by ${productImages.position}, ${productImages.createdAt})
+  from ${productImages} where ${productImages.productId} = ${products.id}
+), '[]'::json)`;
+
+/** The columns every product read selects: the product, its category, its photos and its version. */
 export const productColumns = {
   id: products.id,
   slug: products.slug,
@@ -21,6 +39,7 @@ export const productColumns = {
   categoryId: categories.id,
   categorySlug: categories.slug,
   categoryName: categories.name,
+  images: imagesJson,
 };
 
 /** `select(productColumns).from(products)` with the category joined in. */
@@ -39,8 +58,8 @@ export async function imagesOf(
   productIds: number[],
   urlOf: ImageUrlOf,
 ): Promise<Map<number, ProductImage[]>> {
-  const byProduct = new Map<number, ProductImage[]>();
-  if (productIds.length === 0) return byProduct;
+  const byProduct = new Map<number, ImageRecord[]>();
+  if (productIds.length === 0) return new Map();
   const rows = await db
     .select()
     .from(productImages)
@@ -48,24 +67,28 @@ export async function imagesOf(
     .orderBy(asc(productImages.productId), asc(productImages.position), asc(productImages.createdAt));
   for (const row of rows) {
     const list = byProduct.get(row.productId) ?? [];
-    list.push({
-      id: row.id,
-      alt: row.alt,
-      position: list.length,
-      width: row.width,
-      height: row.height,
-      urls: {
-        thumbnail: urlOf(row.id, "thumbnail"),
-        card: urlOf(row.id, "card"),
-        full: urlOf(row.id, "full"),
-      },
-    });
+    list.push(row);
     byProduct.set(row.productId, list);
   }
-  return byProduct;
+  return new Map([...byProduct].map(([productId, images]) => [productId, toImages(images, urlOf)]));
 }
 
-export function toProduct(record: ProductRecord, images: ProductImage[]): Product {
+function toImages(records: ImageRecord[], urlOf: ImageUrlOf): ProductImage[] {
+  return records.map((image, position) => ({
+    id: image.id,
+    alt: image.alt,
+    position,
+    width: image.width,
+    height: image.height,
+    urls: {
+      thumbnail: urlOf(image.id, "thumbnail"),
+      card: urlOf(image.id, "card"),
+      full: urlOf(image.id, "full"),
+    },
+  }));
+}
+
+export function toProduct(record: ProductRecord, urlOf: ImageUrlOf): Product {
   return {
     id: record.id,
     slug: record.slug,
@@ -78,25 +101,13 @@ export function toProduct(record: ProductRecord, images: ProductImage[]): Produc
     inStock: record.stock > 0,
     category: { id: record.categoryId, slug: record.categorySlug, name: record.categoryName },
     tags: record.tags,
-    images,
+    images: toImages(record.images, urlOf),
     status: record.status,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
 }
 
-/** Records to products, with their photos read in one query. */
-export async function withImages(db: Db, records: ProductRecord[], urlOf: ImageUrlOf): Promise<Product[]> {
-  const images = await imagesOf(
-    db,
-    records.map((record) => record.id),
-    urlOf,
-  );
-  return records.map((record) => toProduct(record, images.get(record.id) ?? []));
-}
-
-export async function versioned(db: Db, record: ProductRecord, urlOf: ImageUrlOf): Promise<VersionedProduct> {
-  const [product] = await withImages(db, [record], urlOf);
-  if (!product) throw new Error("unreachable: one record gives one product");
-  return { product, version: record.version };
+export function versioned(record: ProductRecord, urlOf: ImageUrlOf): VersionedProduct {
+  return { product: toProduct(record, urlOf), version: record.version };
 }
