@@ -85,17 +85,19 @@ export async function listProducts(deps: ListingDeps, request: ListProductsReque
   });
 
   const page = rows.slice(0, request.limit);
+  const data = page.map((record) => toProduct(record, deps.imageUrlOf));
   const last = page.at(-1);
+  const lastId = data.at(-1)?.id;
   const nextCursor =
-    rows.length > request.limit && last
+    rows.length > request.limit && last && lastId !== undefined
       ? deps.cursors.encode({
           audience: request.audience,
           sort,
           filters,
-          after: { id: last.id, key: last.sortKey, ...(filters.q ? { rank: last.rank } : {}) },
+          after: { id: lastId, key: last.sortKey, ...(filters.q ? { rank: last.rank } : {}) },
         } satisfies Position)
       : null;
-  return { data: page.map((record) => toProduct(record, deps.imageUrlOf)), nextCursor };
+  return { data, nextCursor };
 }
 
 /**
