@@ -217,6 +217,12 @@ describe("managing the catalog", () => {
       send("PUT", { imageIds: order }, admin),
     );
     expect(reordered.body.data.map((image: { id: string }) => image.id)).toEqual(order);
+    // The product read brings its photos in the same order, numbered from 0.
+    const read = await api.request(`/api/admin/products/${product.id}`, { headers: admin });
+    expect(
+      read.body.images.map((image: { id: string; position: number }) => [image.id, image.position]),
+    ).toEqual(order.map((id, position) => [id, position]));
+    expect(read.body.images[0].urls.card).toBe(second.body.urls.card);
 
     expect(
       (

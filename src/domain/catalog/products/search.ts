@@ -1,4 +1,4 @@
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import { products } from "../../../../db/schema/index.ts";
 
 /**
@@ -16,7 +16,8 @@ export interface SearchTerms {
 // and among word matches the closer spelling of the name breaks ties.
 const SIMILARITY_WEIGHT = 0.3;
 
-export function searchTerms(q: string): SearchTerms {
+/** `q` is the normalised query, or the placeholder a prepared statement fills in with it. */
+export function searchTerms(q: string | Placeholder): SearchTerms {
   const query = sql`websearch_to_tsquery('english'::regconfig, ${q})`;
   return {
     matches: sql`(${products.searchVector} @@ ${query} or ${q} <% ${products.searchText})`,
