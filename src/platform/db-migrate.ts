@@ -1,8 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import * as schema from "../../db/schema/index.ts";
 import type { DatabaseHandle, PostgresHandle } from "./db.ts";
 
@@ -18,7 +16,12 @@ export async function migrateDatabase(
 ): Promise<void> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder;
   if (handle.kind === "pglite") {
-    // PGlite has a single connection per process, so there is nobody to race with.
+    // PGlite has a single connection per process, so there is nobody to race with. Its driver is
+    // loaded here, as in db.ts, only when the embedded database is in use.
+    const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+      import("drizzle-orm/pglite"),
+      import("drizzle-orm/pglite/migrator"),
+    ]);
     await migratePglite(drizzlePglite({ client: handle.client, schema }), { migrationsFolder });
     return;
   }

@@ -1,11 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import * as schema from "../../db/schema/index.ts";
 
@@ -85,6 +83,12 @@ async function openPglite(dataDir: string = MEMORY): Promise<PgliteHandle> {
     location = resolve(dataDir);
     await mkdir(location, { recursive: true });
   }
+  // Loaded only for the embedded database: a server on PostgreSQL need not hold PGlite.
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("drizzle-orm/pglite"),
+  ]);
   // PostgreSQL finds contrib extensions on disk; PGlite must be handed the ones migrations create.
   const client = await PGlite.create(location, { extensions: { pg_trgm } });
   const db: Db = drizzlePglite({ client, schema });

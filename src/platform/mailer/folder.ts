@@ -28,7 +28,8 @@ export function createFolderMailer(options: FolderMailerOptions, logger: Logger)
   return {
     kind: "folder",
     async send(message: MailMessage) {
-      const info = await (await (composer ??= open())).sendMail({
+      composer ??= open();
+      const info = await (await composer).sendMail({
         to: message.to,
         subject: message.subject,
         text: message.text,

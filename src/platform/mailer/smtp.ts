@@ -44,7 +44,8 @@ export function createSmtpMailer(options: SmtpMailerOptions, logger: Logger): Ma
   return {
     kind: "smtp",
     async send(message: MailMessage) {
-      const info = await (await (transport ??= open())).sendMail({
+      transport ??= open();
+      const info = await (await transport).sendMail({
         to: message.to,
         subject: message.subject,
         text: message.text,
