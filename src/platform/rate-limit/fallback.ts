@@ -30,6 +30,10 @@ export function withFallback(
   let primaryDownUntil = 0;
   return {
     kind: "redis-with-fallback",
+    admitLocally(key, limit, windowSeconds) {
+      if (now() < primaryDownUntil) return fallback.admitLocally?.(key, limit, windowSeconds);
+      return primary.admitLocally?.(key, limit, windowSeconds);
+    },
     async hit(key, limit, windowSeconds) {
       if (now() < primaryDownUntil) return fallback.hit(key, limit, windowSeconds);
       try {

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { boundedKey } from "./keys";
-import type { RateLimiter } from "./types";
+import type { RateLimiter, RateLimitResult } from "./types";
 import { step, summarize, type WindowState } from "./window";
 
 export interface MemoryRateLimiterOptions {
@@ -17,16 +17,20 @@ export interface MemoryRateLimiterOptions {
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
   const now = options.now ?? Date.now;
   const counters = new LRUCache<string, WindowState>({ max: options.maxKeys ?? 100_000 });
+  function decide(key: string, limit: number, windowSeconds: number): RateLimitResult {
+    const windowMs = windowSeconds * 1000;
+    const storageKey = boundedKey(key);
+    const taken = step(counters.get(storageKey), now(), limit, windowMs);
+    // Past two windows a counter holds nothing any more (`step` starts it afresh), so it needs no
+    // TTL: the LRU bound caps the memory, without a TTL's clock reads and timers on every hit.
+    counters.set(storageKey, taken.state);
+    return summarize(taken, limit, windowMs);
+  }
   return {
     kind: "memory",
+    admitLocally: decide,
     async hit(key, limit, windowSeconds) {
-      const windowMs = windowSeconds * 1000;
-      const storageKey = boundedKey(key);
-      const taken = step(counters.get(storageKey), now(), limit, windowMs);
-      // Past two windows a counter holds nothing any more (`step` starts it afresh), so it needs no
-      // TTL: the LRU bound caps the memory, without a TTL's clock reads and timers on every hit.
-      counters.set(storageKey, taken.state);
-      return summarize(taken, limit, windowMs);
+      return decide(key, limit, windowSeconds);
     },
   };
 }

@@ -18,4 +18,10 @@ export interface RateLimitResult {
 export interface RateLimiter {
   readonly kind: "memory" | "redis" | "redis-with-fallback";
   hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  /**
+   * The same decision as `hit` when this instance can take it on its own, without waiting
+   * (in-process counters; a Redis lease); `undefined` when only `hit` can. Tried first by callers
+   * on the request path, so that most requests never wait for the limiter.
+   */
+  admitLocally?(key: string, limit: number, windowSeconds: number): RateLimitResult | undefined;
 }

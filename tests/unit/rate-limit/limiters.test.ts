@@ -210,6 +210,48 @@ describe.skipIf(!REDIS_URL)("Redis limiter (REDIS_URL)", () => {
     }
   });
 
+  it("lets a busy counter admit from a lease, never past the limit across instances", async () => {
+    const other = await ready(connectRedis(REDIS_URL as string, { keyPrefix: prefix }));
+    const run = `rl:${randomUUID()}:`;
+    let commands = 0;
+    const sendCommand = redis.sendCommand.bind(redis);
+    redis.sendCommand = ((...args: Parameters<typeof sendCommand>) => {
+      commands++;
+      return sendCommand(...args);
+    }) as typeof redis.sendCommand;
+    try {
+      const instances = [
+        createRedisRateLimiter(redis, { prefix: run }),
+        createRedisRateLimiter(other, { prefix: run }),
+      ];
+      const limit = 800;
+      let allowed = 0;
+      let local = 0;
+      // Bursts of concurrent requests, as a busy client sends them, spread over both instances.
+      for (let burst = 0; burst < 60; burst++) {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => {
+            const limiter = instances[i % 2] as RateLimiter;
+            const onTheSpot = limiter.admitLocally?.("busy", limit, 60);
+            if (onTheSpot) local++;
+            return onTheSpot ?? limiter.hit("busy", limit, 60);
+          }),
+        );
+        allowed += results.filter((result) => result.allowed).length;
+      }
+      // 1,200 requests against a limit of 800: never more; fewer only by what leases still hold.
+      expect(allowed).toBeLessThanOrEqual(limit);
+      expect(allowed).toBeGreaterThanOrEqual(limit - 2 * (limit / 8));
+      // Below half the limit most requests did not wait for Redis; from there on, every one did.
+      expect(local).toBeGreaterThan(100);
+      expect(local).toBeLessThanOrEqual(limit / 2);
+      expect(commands).toBeLessThan(allowed);
+    } finally {
+      redis.sendCommand = sendCommand;
+      other.disconnect();
+    }
+  });
+
   it("stores one small, expiring hash per key, whatever the client chose as key", async () => {
     const run = `rl:${randomUUID()}:`;
     const limiter = createRedisRateLimiter(redis, { prefix: run });
