@@ -9,9 +9,10 @@ import { healthHandlers } from "./handlers/health";
 import { imageHandlers } from "./handlers/images";
 import { metaHandlers } from "./handlers/meta";
 import { productHandlers } from "./handlers/products";
-import { accessLog } from "./http/access-log";
+import { accessLog, requestRecorder } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
+import { cachedReadFastPath } from "./http/cached-read-fast-path";
 import type { AppEnv } from "./http/env";
 import { invalidateAfterWrite } from "./http/invalidate-after-write";
 import { requireMetricsToken } from "./http/metrics-access";
@@ -19,8 +20,8 @@ import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
-import { responseCaching } from "./http/response-cache";
-import { responseHeaders } from "./http/response-headers";
+import { cachedTargets, responseCaching } from "./http/response-cache";
+import { responseEnvelope, responseHeaders } from "./http/response-headers";
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
 import { signsIn, trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
@@ -66,16 +67,16 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const { database, cache } = deps.platform;
   instrumentHashingQueue(deps.metrics.registry, deps.platform.auth.hashingQueue);
 
-  app.use(accessLog(deps.logger, deps.metrics));
+  const record = requestRecorder(deps.logger, deps.metrics);
+  app.use(accessLog(record));
   // Secure headers, Server-Timing and CORS (credentials allowed, so the origin is echoed only
   // when it is on the list; never `*`), in one pass.
-  app.use(
-    responseHeaders({
-      corsOrigins: deps.config.corsOrigins,
-      exposeHeaders: EXPOSED_HEADERS,
-      corsMaxAge: 600,
-    }),
-  );
+  const headerOptions = {
+    corsOrigins: deps.config.corsOrigins,
+    exposeHeaders: EXPOSED_HEADERS,
+    corsMaxAge: 600,
+  };
+  app.use(responseHeaders(headerOptions));
   // Before any work on the request, yet logged and readable cross-origin like every answer.
   app.use(enforceTransportLimits(transportLimits(deps.config.bodyLimitBytes)));
   const limiter = deps.platform.rateLimiter;
@@ -89,6 +90,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       exempt: exemptFromGeneralLimit(Object.values(policies)),
     }),
   );
+  const targets = cachedTargets();
   const { auth, authenticator } = deps.platform.auth;
   const catalog: CatalogDeps = { ...deps.platform.catalog, db: database.db };
   const handlers: Handlers<AppEnv> = {
@@ -129,11 +131,24 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
         ]
       : []),
     ...(signsIn(policy) ? [devices.issueAfterSignIn] : []),
-    ...optional(responseCaching(policy, cache, deps.metrics)),
+    ...optional(responseCaching(policy, cache, deps.metrics, targets)),
     ...optional(invalidateAfterWrite(policy, cache, deps.metrics)),
   ]);
 
   app.notFound(notFoundHandler(compilePathTemplates(Object.values(policies))));
+
+  const fastPath = cachedReadFastPath({
+    cache,
+    targets,
+    limiter,
+    perMinute: deps.config.rateLimitPerMinute,
+    trustedProxies: proxies,
+    envelope: responseEnvelope(headerOptions),
+    record,
+    metrics: deps.metrics,
+  });
+  const dispatch = app.fetch;
+  app.fetch = (request, env, executionCtx) => fastPath(request, env) ?? dispatch(request, env, executionCtx);
   return app;
 }
 

@@ -4,11 +4,22 @@ import type { Metrics } from "../platform/metrics";
 import type { AppEnv } from "./env";
 
 /** Requests that match no operation share one label, so that scanners cannot grow the metrics. */
-const UNMATCHED = "unmatched";
+export const UNMATCHED = "unmatched";
 const MAX_REMEMBERED_SERIES = 1_000;
 
-/** One structured line and one histogram observation per request, after the response is known. */
-export function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<AppEnv> {
+export interface RequestRecord {
+  requestId: string | undefined;
+  operationId: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
+/** One structured line and one histogram observation for an answered request. */
+export type RecordRequest = (request: RequestRecord) => void;
+
+export function requestRecorder(logger: Logger, metrics: Metrics): RecordRequest {
   // A labelled series is looked up once: prom-client would sort and hash the labels every time.
   const series = new Map<string, { observe(seconds: number): void }>();
   const durationOf = (operationId: string, method: string, status: string) => {
@@ -21,23 +32,27 @@ export function accessLog(logger: Logger, metrics: Metrics): MiddlewareHandler<A
     }
     return child;
   };
+  return ({ requestId, operationId, method, path, status, durationMs }) => {
+    durationOf(operationId, method, String(status)).observe(durationMs / 1000);
+    logger.info(
+      { requestId, operationId, method, path, status, durationMs: Math.round(durationMs * 100) / 100 },
+      "request",
+    );
+  };
+}
+
+/** The recorder as middleware: after the response is known. */
+export function accessLog(record: RecordRequest): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const durationMs = performance.now() - started;
-    const operationId = c.get("operationId") ?? UNMATCHED;
-    const status = c.res.status;
-    durationOf(operationId, c.req.method, String(status)).observe(durationMs / 1000);
-    logger.info(
-      {
-        requestId: c.get("requestId"),
-        operationId,
-        method: c.req.method,
-        path: c.req.path,
-        status,
-        durationMs: Math.round(durationMs * 100) / 100,
-      },
-      "request",
-    );
+    record({
+      requestId: c.get("requestId"),
+      operationId: c.get("operationId") ?? UNMATCHED,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: performance.now() - started,
+    });
   };
 }

@@ -8,7 +8,11 @@ export interface SocketAddressSource {
 
 /** The peer address of the connection, when the runtime tells it (Bun.serve does; `app.request` does not). */
 export function socketAddress(c: Context): string | undefined {
-  const env: unknown = c.env;
+  return socketAddressOf(c.req.raw, c.env);
+}
+
+/** The same, from the request and what the runtime passed along with it. */
+export function socketAddressOf(request: Request, env: unknown): string | undefined {
   if (env === null || typeof env !== "object") return undefined;
   // hono/bun's getBunServer: either the server itself or `{ server }`.
   const server: unknown = "server" in env ? (env as { server: unknown }).server : env;
@@ -16,7 +20,7 @@ export function socketAddress(c: Context): string | undefined {
   const requestIP = (server as Partial<SocketAddressSource>).requestIP;
   if (typeof requestIP !== "function") return undefined;
   try {
-    return normalizedPeer(requestIP.call(server, c.req.raw)?.address);
+    return normalizedPeer(requestIP.call(server, request)?.address);
   } catch {
     return undefined;
   }
@@ -51,9 +55,14 @@ const MAX_FORWARDED_HOPS = 16;
  * Undefined when the runtime does not tell the peer address (under `app.request()` without an env).
  */
 export function clientIp(c: Context, proxies: TrustedProxies): string | undefined {
-  const peer = socketAddress(c);
+  return clientIpOf(c.req.raw, c.env, proxies);
+}
+
+/** The same, from the request and what the runtime passed along with it. */
+export function clientIpOf(request: Request, env: unknown, proxies: TrustedProxies): string | undefined {
+  const peer = socketAddressOf(request, env);
   if (peer === undefined || proxies.size === 0 || !proxies.has(peer)) return peer;
-  const header = c.req.raw.headers.get("x-forwarded-for");
+  const header = request.headers.get("x-forwarded-for");
   if (!header) return peer;
   const hops = header.split(",");
   let client = peer;

@@ -1,8 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { requestId } from "hono/request-id";
 import type { Logger } from "pino";
 import type { AppEnv } from "./env";
 import { errorHandler } from "./errors";
+import { requestId } from "./request-id";
 import { validationHook } from "./validation";
 
 /**
@@ -11,7 +11,7 @@ import { validationHook } from "./validation";
  */
 export function createOpenApiApp(logger: Logger): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestId());
   app.onError(errorHandler(logger));
   return app;
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { OperationPolicy } from "../../generated/server";
 import { rateLimitSubject, type TrustedProxies } from "../net/ip";
 import { digest, type RateLimiter, type RateLimitResult } from "../platform/rate-limit";
-import { clientIp } from "./client-ip";
+import { clientIp, clientIpOf } from "./client-ip";
 import type { AppEnv } from "./env";
 import { HttpProblem } from "./problem";
 
@@ -76,6 +76,33 @@ function clientSubject(c: Context, trusted: TrustedProxies): string {
   return state.subject;
 }
 
+/**
+ * Requests whose general limit was already counted before they reached the app (by the fast
+ * path, which hands over what it does not answer itself): counted once, not twice.
+ */
+export const decidedEarlier = new WeakMap<Request, RateLimitResult>();
+
+/** The general policy's key for a client subject. */
+export const generalLimitKey = (subject: string) => `${GENERAL_POLICY}:ip:${subject}`;
+export { GENERAL_WINDOW_SECONDS };
+
+/** The rate-limit subject of a request that has no context yet (see the fast path). */
+export function requestSubject(request: Request, env: unknown, trusted: TrustedProxies): string {
+  const ip = clientIpOf(request, env, trusted);
+  return ip === undefined ? UNKNOWN_CLIENT : subjectOf(ip);
+}
+
+/** `RateLimit-Policy` and `RateLimit` when the general policy is the only one counted. */
+export function generalLimitFields(perMinute: number): (result: RateLimitResult) => [string, string][] {
+  const policy = policyField([
+    { name: GENERAL_POLICY, limit: perMinute, windowSeconds: GENERAL_WINDOW_SECONDS },
+  ]);
+  return (result) => [
+    ["RateLimit-Policy", policy],
+    ["RateLimit", `${GENERAL_NAME_FIELD};r=${result.remaining};t=${result.resetSeconds}`],
+  ];
+}
+
 export interface GeneralRateLimitOptions {
   limiter: RateLimiter;
   /** Requests per minute per client address (`RATE_LIMIT_PER_MINUTE`). */
@@ -92,13 +119,16 @@ export interface GeneralRateLimitOptions {
 export function generalRateLimit(options: GeneralRateLimitOptions): MiddlewareHandler<AppEnv> {
   const { limiter, perMinute, trustedProxies, exempt } = options;
   // The common case, the general policy alone, has a constant RateLimit-Policy field.
-  const generalPolicyField = policyField([
-    { name: GENERAL_POLICY, limit: perMinute, windowSeconds: GENERAL_WINDOW_SECONDS },
-  ]);
+  const generalFields = generalLimitFields(perMinute);
   return async (c, next) => {
     if (exempt?.(c.req.method, c.req.path)) return next();
     const subject = clientSubject(c, trustedProxies);
-    const result = await limiter.hit(`${GENERAL_POLICY}:ip:${subject}`, perMinute, GENERAL_WINDOW_SECONDS);
+    const key = generalLimitKey(subject);
+    // Most requests are decided on the spot; waiting for Redis is for the rest.
+    const result =
+      decidedEarlier.get(c.req.raw) ??
+      limiter.admitLocally?.(key, perMinute, GENERAL_WINDOW_SECONDS) ??
+      (await limiter.hit(key, perMinute, GENERAL_WINDOW_SECONDS));
     const state = stateOf(c);
     state.applied.push({ name: GENERAL_POLICY, windowSeconds: GENERAL_WINDOW_SECONDS, ...result });
     if (!result.allowed) throw tooManyRequests(state);
@@ -106,8 +136,7 @@ export function generalRateLimit(options: GeneralRateLimitOptions): MiddlewareHa
     if (state.applied.length === 1 && result.limit === perMinute) {
       // Straight onto the response: `c.header` after the handler copies the whole response.
       const headers = c.res.headers;
-      headers.set("RateLimit-Policy", generalPolicyField);
-      headers.set("RateLimit", `${GENERAL_NAME_FIELD};r=${result.remaining};t=${result.resetSeconds}`);
+      for (const [name, value] of generalFields(result)) headers.set(name, value);
     } else {
       setRateLimitHeaders(c, state);
     }

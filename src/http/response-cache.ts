@@ -27,6 +27,7 @@ export function responseCaching(
   policy: Pick<OperationPolicy, "operationId" | "method" | "cache">,
   cache: ResponseCache,
   metrics: Metrics,
+  targets?: CachedTargets,
 ): MiddlewareHandler<AppEnv> | undefined {
   const { cache: declared, method, operationId } = policy;
   if (!declared || method !== "GET") return undefined;
@@ -39,6 +40,7 @@ export function responseCaching(
       return keepable(c, declared.ttl, tags, declared.tags);
     });
     count(metrics, operationId, answer);
+    if (answer.entry) targets?.remember(c.req.url, { operationId, key: lookup.key, tags, cacheControl });
     const cacheHeaders = { "X-Cache": answer.outcome.toUpperCase(), "X-Cache-Tier": answer.tier };
     // Nothing computed: the answer is made from the entry alone, in one response.
     if (answer.entry && !c.finalized) return answerFromEntry(c, answer.entry, cacheControl, cacheHeaders);
@@ -50,14 +52,49 @@ export function responseCaching(
   };
 }
 
+/** What answers a request target from the in-process tier without routing it again. */
+export interface CachedTarget {
+  operationId: string;
+  key: string;
+  tags: string[];
+  cacheControl: string;
+}
+
+/**
+ * Request targets (path and query as sent) the cache has answered, with what their lookup needs;
+ * read by the fast path (cached-read-fast-path.ts). Bounded, and emptied when full.
+ */
+export interface CachedTargets {
+  remember(url: string, target: CachedTarget): void;
+  get(url: string): CachedTarget | undefined;
+}
+
+const MAX_REMEMBERED_CACHED_TARGETS = 10_000;
+
+export function cachedTargets(): CachedTargets {
+  const targets = new Map<string, CachedTarget>();
+  return {
+    remember(url, target) {
+      const key = requestTarget(url);
+      if (targets.get(key)?.key === target.key) return;
+      if (targets.size >= MAX_REMEMBERED_CACHED_TARGETS) targets.clear();
+      targets.set(key, target);
+    },
+    get: (url) => targets.get(requestTarget(url)),
+  };
+}
+
+function requestTarget(url: string): string {
+  return url.slice(url.indexOf("/", url.indexOf("//") + 2));
+}
+
 /**
  * The operation, the path and the query with its parameters in order of name, so that the same
  * question asked in another order shares the entry. Nothing of the caller: only operations whose
  * answer is the same for every caller may declare `x-cache`.
  */
 export function cacheKey(operationId: string, url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  const target = url.slice(start);
+  const target = requestTarget(url);
   const queryStart = target.indexOf("?");
   if (queryStart < 0) return `${operationId} ${target}`;
   const remembered = normalisedTargets.get(target);
@@ -131,14 +168,21 @@ function answerFromEntry(
   cacheControl: string,
   cacheHeaders: Record<string, string>,
 ): Response {
-  const headers: Record<string, string> = {
-    ETag: entry.etag,
-    "Cache-Control": cacheControl,
-    ...cacheHeaders,
-  };
-  if (!ifNoneMatchSatisfied(c.req.header("If-None-Match"), entry.etag)) return c.body(null, 304, headers);
+  const { headers, body } = entryAnswer(entry, cacheControl, c.req.header("If-None-Match"));
+  const all = { ...headers, ...cacheHeaders };
+  return body === null ? c.body(null, 304, all) : c.body(body, 200, all);
+}
+
+/** The answer an entry gives: 200 with the body, or 304 when the client's copy is current. */
+export function entryAnswer(
+  entry: CachedResponse,
+  cacheControl: string,
+  ifNoneMatch: string | undefined,
+): { status: 200 | 304; headers: Record<string, string>; body: Blob | null } {
+  const headers: Record<string, string> = { ETag: entry.etag, "Cache-Control": cacheControl };
+  if (!ifNoneMatchSatisfied(ifNoneMatch, entry.etag)) return { status: 304, headers, body: null };
   headers["Content-Type"] = entry.contentType;
-  return c.body(bodyOf(entry), 200, headers);
+  return { status: 200, headers, body: bodyOf(entry) };
 }
 
 /**

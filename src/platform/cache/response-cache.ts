@@ -37,6 +37,8 @@ export interface CacheAnswer {
 export interface ResponseCache {
   readonly kind: "memory" | "redis";
   answer(lookup: CacheLookup, produce: Produce): Promise<CacheAnswer>;
+  /** The entry `answer` would serve as a fresh in-process hit, found without waiting; else undefined. */
+  freshInMemory(key: string, tags: string[]): CachedResponse | undefined;
   /** Resolves once no instance serves what `tags` cover; `false` when Redis could not be told. */
   invalidate(tags: readonly string[]): Promise<{ reachedRedis: boolean }>;
   ping(): Promise<void>;
@@ -164,6 +166,11 @@ export function responseCache(redis: Redis | undefined, options: ResponseCacheOp
       } finally {
         if (flights.get(key) === mine) flights.delete(key);
       }
+    },
+    freshInMemory(key, tags) {
+      const held = memory.get(key);
+      if (!held || !clock.isCurrent(tags, held.reading)) return undefined;
+      return Date.now() < held.response.freshUntil ? held.response : undefined;
     },
     async invalidate(tags) {
       clock.advance(tags);
