@@ -148,7 +148,12 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     metrics: deps.metrics,
   });
   const dispatch = app.fetch;
-  app.fetch = (request, env, executionCtx) => fastPath(request, env) ?? dispatch(request, env, executionCtx);
+  app.fetch = (request, env, executionCtx) => {
+    const fast = fastPath(request, env);
+    if (fast === undefined) return dispatch(request, env, executionCtx);
+    if (fast instanceof Response) return fast;
+    return fast.then((response) => response ?? dispatch(request, env, executionCtx));
+  };
   return app;
 }
 

@@ -84,7 +84,13 @@ type GiveBackCommand = (key: string, index: number, count: number) => Promise<nu
 /** How long a lease may be used; what is left then goes back. */
 const LEASE_MS = 100;
 /** No instance holds more than this share of a limit in advance. */
-const LEASE_SHARE = 1 / 8;
+const LEASE_SHARE = 1 / 64;
+/**
+ * Leases smaller than this are not worth their round trips, and would strand a larger share of a
+ * small limit: so only limits of 1,024 or more per window lease at all (the default 100 a minute
+ * is decided by Redis request by request).
+ */
+const MIN_LEASE = 16;
 
 /** What an instance knows of one counter between two commands. */
 interface CounterView {
@@ -125,12 +131,13 @@ interface Waiter {
  * are then decided together by the next one. Redis decides every hit, atomically, so no number
  * of instances lets more through than the limit.
  *
- * A busy counter far from its limit (below half of it) need not wait for Redis at all: each
- * command also asks Redis to count in advance about what this instance will see in the next
- * 100 ms (at most an eighth of the limit), and `admitLocally` admits from that lease without a
- * round trip. The lease is counted before it is used, so the limit still holds across instances;
- * what is left of it after 100 ms is given back. Near the limit there is no lease: Redis decides
- * each request.
+ * A busy counter of a large limit (1,024 or more per window), far from it (below half), need not
+ * wait for Redis at all: each command also asks Redis to count in advance about what this
+ * instance will see in the next 100 ms (at most 1/64 of the limit), and `admitLocally` admits
+ * from that lease without a round trip. The lease is counted before it is used, so the limit
+ * still holds across instances; what is left of it after 100 ms is given back. What leases hold
+ * meanwhile can refuse a client early, by at most 1/64 of the limit per instance. Near the limit
+ * there is no lease: Redis decides each request.
  */
 export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOptions = {}): RateLimiter {
   // defineCommand sends EVALSHA and falls back to EVAL once when the server lacks the script.
@@ -192,7 +199,8 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
     const expected = Math.ceil((view.arrivals * LEASE_MS) / elapsed);
     view.arrivals = 0;
     view.since = now;
-    return Math.min(Math.floor(view.limit * LEASE_SHARE), expected);
+    const lease = Math.min(Math.floor(view.limit * LEASE_SHARE), expected);
+    return lease >= MIN_LEASE ? lease : 0;
   }
 
   function decide(counter: string, view: CounterView, batch: Waiter[]): void {
