@@ -12,7 +12,7 @@ import { productHandlers } from "./handlers/products";
 import { accessLog, requestRecorder } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
-import { cachedReadFastPath } from "./http/cached-read-fast-path";
+import { cachedReadFastPath, servedOnFastPath } from "./http/cached-read-fast-path";
 import type { AppEnv } from "./http/env";
 import { invalidateAfterWrite } from "./http/invalidate-after-write";
 import { requireMetricsToken } from "./http/metrics-access";
@@ -131,7 +131,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
         ]
       : []),
     ...(signsIn(policy) ? [devices.issueAfterSignIn] : []),
-    ...optional(responseCaching(policy, cache, deps.metrics, targets)),
+    ...optional(responseCaching(policy, cache, deps.metrics, servedOnFastPath(policy) ? targets : undefined)),
     ...optional(invalidateAfterWrite(policy, cache, deps.metrics)),
   ]);
 

@@ -1,4 +1,5 @@
 import { getPath } from "hono/utils/url";
+import type { OperationPolicy } from "../../generated/server";
 import type { TrustedProxies } from "../net/ip";
 import type { ResponseCache } from "../platform/cache";
 import type { Metrics } from "../platform/metrics";
@@ -27,6 +28,16 @@ export interface CachedReadFastPathOptions {
   envelope: ResponseEnvelope;
   record: RecordRequest;
   metrics: Metrics;
+}
+
+/**
+ * Whether an operation's cached answers may be served on the fast path: only the general limit
+ * applies to it (the fast path counts no operation's own limit) and it takes no credentials.
+ */
+export function servedOnFastPath(
+  policy: Pick<OperationPolicy, "rateLimit" | "generalRateLimit" | "auth">,
+): boolean {
+  return policy.rateLimit === null && policy.generalRateLimit && policy.auth.schemes.length === 0;
 }
 
 /**
