@@ -1,7 +1,7 @@
 import { getPath } from "hono/utils/url";
 import type { OperationPolicy } from "../../generated/server";
 import type { TrustedProxies } from "../net/ip";
-import type { ResponseCache } from "../platform/cache";
+import type { CachedResponse, ResponseCache } from "../platform/cache";
 import type { Metrics } from "../platform/metrics";
 import type { RateLimiter, RateLimitResult } from "../platform/rate-limit";
 import type { RecordRequest } from "./access-log";
@@ -82,27 +82,28 @@ export function cachedReadFastPath(options: CachedReadFastPathOptions): FastPath
     if (headers.has("content-length") || headers.has("transfer-encoding")) return undefined;
     const target = targets.get(request.url);
     if (target === undefined) return undefined;
-    if (cache.freshInMemory(target.key, target.tags) === undefined) return undefined;
-    if (requestHeadBytes(request) > HEADER_LIMIT_BYTES) return undefined;
+    const entry = cache.freshInMemory(target.key, target.tags);
+    if (entry === undefined || requestHeadBytes(request) > HEADER_LIMIT_BYTES) return undefined;
 
     const started = performance.now();
     const limitKey = generalLimitKey(requestSubject(request, env, trustedProxies));
     const onTheSpot = limiter.admitLocally?.(limitKey, perMinute, GENERAL_WINDOW_SECONDS);
-    if (onTheSpot !== undefined) return answer(request, target, onTheSpot, started);
-    return limiter
-      .hit(limitKey, perMinute, GENERAL_WINDOW_SECONDS)
-      .then((decided) => answer(request, target, decided, started));
+    if (onTheSpot !== undefined) return answer(request, target, entry, onTheSpot, started);
+    return limiter.hit(limitKey, perMinute, GENERAL_WINDOW_SECONDS).then((decided) =>
+      // Meanwhile the entry may have been invalidated: then the app computes the answer.
+      answer(request, target, cache.freshInMemory(target.key, target.tags), decided, started),
+    );
   };
 
   function answer(
     request: Request,
     target: CachedTarget,
+    entry: CachedResponse | undefined,
     limit: RateLimitResult,
     started: number,
   ): Response | undefined {
-    // Meanwhile the entry may have been invalidated: the app computes it, the request counted once.
-    const entry = limit.allowed ? cache.freshInMemory(target.key, target.tags) : undefined;
-    if (entry === undefined) {
+    // A refusal, or an entry no longer fresh, is the app's to answer, the request counted once.
+    if (!limit.allowed || entry === undefined) {
       decidedEarlier.set(request, limit);
       return undefined;
     }

@@ -7,11 +7,6 @@ export interface SocketAddressSource {
 }
 
 /** The peer address of the connection, when the runtime tells it (Bun.serve does; `app.request` does not). */
-export function socketAddress(c: Context): string | undefined {
-  return socketAddressOf(c.req.raw, c.env);
-}
-
-/** The same, from the request and what the runtime passed along with it. */
 export function socketAddressOf(request: Request, env: unknown): string | undefined {
   if (env === null || typeof env !== "object") return undefined;
   // hono/bun's getBunServer: either the server itself or `{ server }`.

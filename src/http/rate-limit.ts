@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { OperationPolicy } from "../../generated/server";
 import { rateLimitSubject, type TrustedProxies } from "../net/ip";
 import { digest, type RateLimiter, type RateLimitResult } from "../platform/rate-limit";
-import { clientIp, clientIpOf } from "./client-ip";
+import { clientIpOf } from "./client-ip";
 import type { AppEnv } from "./env";
 import { HttpProblem } from "./problem";
 
@@ -69,10 +69,7 @@ function subjectOf(ip: string): string {
 
 function clientSubject(c: Context, trusted: TrustedProxies): string {
   const state = stateOf(c);
-  if (state.subject === undefined) {
-    const ip = clientIp(c, trusted);
-    state.subject = ip === undefined ? UNKNOWN_CLIENT : subjectOf(ip);
-  }
+  state.subject ??= requestSubject(c.req.raw, c.env, trusted);
   return state.subject;
 }
 
