@@ -1,5 +1,5 @@
-import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { betterAuth } from "better-auth/minimal";
 import { accounts, jwks, sessions, twoFactors, users, verifications } from "../../../db/schema/index.ts";
 import type { Db } from "../db";
 import { type AuthSettings, authOptions } from "./options";
