@@ -3,6 +3,7 @@ import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
 import { adminHandlers } from "./handlers/admin";
 import { authHandlers } from "./handlers/auth";
+import { cartHandlers } from "./handlers/cart";
 import type { CatalogDeps } from "./handlers/catalog-deps";
 import { categoryHandlers } from "./handlers/categories";
 import { healthHandlers } from "./handlers/health";
@@ -103,6 +104,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       publicKeys: async () => (await auth.api.getJwks()) as { keys: object[] },
     }),
     ...adminHandlers(catalog),
+    ...cartHandlers({ db: database.db, secureCookies: deps.config.env === "production" }),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
   const devices = trustedDevices({

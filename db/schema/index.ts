@@ -1,4 +1,5 @@
 export * from "./auth.ts";
+export * from "./carts.ts";
 export * from "./categories.ts";
 export * from "./inventory-ledger.ts";
 export * from "./outbox.ts";

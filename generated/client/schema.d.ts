@@ -350,6 +350,78 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/cart": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get the cart
+     * @description The signed-in customer's cart, or the guest cart the `joxicrochet-cart` cookie names; an
+     *     empty cart when there is none yet. Each line reports what changed since it was added.
+     */
+    get: operations["getCart"];
+    put?: never;
+    post?: never;
+    /**
+     * Empty the cart
+     * @description Removes every line. Emptying an empty cart is not an error.
+     */
+    delete: operations["clearCart"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/cart/lines": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Put a product in the cart
+     * @description Adds a line at the product's current price, or adds to the quantity of its line. A guest's
+     *     first line creates their cart and sets the `joxicrochet-cart` cookie. A line holds at most
+     *     99 and a cart at most 100 lines (400 `quantity_limit`, `cart_full`); a product that is not
+     *     on sale is 409 `product_unavailable`, more than its stock 409 `insufficient_stock`.
+     */
+    post: operations["addCartLine"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/cart/lines/{productId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a line
+     * @description Takes the product's line out of the cart; 404 when the cart has no such line.
+     */
+    delete: operations["removeCartLine"];
+    options?: never;
+    head?: never;
+    /**
+     * Change a line's quantity
+     * @description Sets the quantity of the product's line; 404 when the cart has no such line.
+     */
+    patch: operations["updateCartLine"];
+    trace?: never;
+  };
   "/api/auth/register": {
     parameters: {
       query?: never;
@@ -1791,6 +1863,156 @@ export interface components {
        */
       nextCursor: string | null;
     };
+    /**
+     * Format: int32
+     * @description How many of the product, 1 to 99.
+     * @example 2
+     */
+    CartQuantity: number;
+    /**
+     * @description A sum of prices in euro cents (a line's or the cart's), beyond any single price's bound.
+     * @example {
+     *       "amount": 4998,
+     *       "currency": "EUR"
+     *     }
+     */
+    PriceTotal: {
+      /**
+       * Format: int64
+       * @description The amount in cents; 4998 is 49.98 EUR.
+       * @example 4998
+       */
+      amount: number;
+      /**
+       * @example EUR
+       * @enum {string}
+       */
+      currency: "EUR";
+    };
+    /**
+     * @description What changed since the line was added: `price_changed` (the product costs something else now;
+     *     the order will be at the current price), `insufficient_stock` (fewer left than the quantity),
+     *     `unavailable` (no longer on sale).
+     * @example price_changed
+     * @enum {string}
+     */
+    CartLineChange: "price_changed" | "insufficient_stock" | "unavailable";
+    /** @description One product in the cart. */
+    CartLine: {
+      /**
+       * Format: int32
+       * @example 12
+       */
+      productId: number;
+      /** @example sleepy-fox-amigurumi */
+      slug: string;
+      /** @example Sleepy Fox Amigurumi */
+      name: string;
+      quantity: components["schemas"]["CartQuantity"];
+      /** @description The unit price when the line was added. */
+      unitPrice: components["schemas"]["Price"];
+      /** @description The product's unit price now. */
+      currentPrice: components["schemas"]["Price"];
+      /** @description Quantity times the current unit price. */
+      lineTotal: components["schemas"]["PriceTotal"];
+      /**
+       * Format: int32
+       * @description Units in stock now.
+       * @example 5
+       */
+      stockLevel: number;
+      /** @description What changed since the line was added; empty when nothing did. */
+      changes: components["schemas"]["CartLineChange"][];
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:15:00Z
+       */
+      addedAt: string;
+    };
+    /**
+     * @description The caller's cart. Totals are computed by the server at current prices.
+     * @example {
+     *       "lines": [
+     *         {
+     *           "productId": 12,
+     *           "slug": "sleepy-fox-amigurumi",
+     *           "name": "Sleepy Fox Amigurumi",
+     *           "quantity": 2,
+     *           "unitPrice": {
+     *             "amount": 2499,
+     *             "currency": "EUR"
+     *           },
+     *           "currentPrice": {
+     *             "amount": 2499,
+     *             "currency": "EUR"
+     *           },
+     *           "lineTotal": {
+     *             "amount": 4998,
+     *             "currency": "EUR"
+     *           },
+     *           "stockLevel": 5,
+     *           "changes": [],
+     *           "addedAt": "2026-12-02T10:15:00Z"
+     *         }
+     *       ],
+     *       "lineCount": 1,
+     *       "itemCount": 2,
+     *       "subtotal": {
+     *         "amount": 4998,
+     *         "currency": "EUR"
+     *       },
+     *       "hasChanges": false
+     *     }
+     */
+    Cart: {
+      /** @description Oldest line first. */
+      lines: components["schemas"]["CartLine"][];
+      /**
+       * Format: int32
+       * @example 1
+       */
+      lineCount: number;
+      /**
+       * Format: int32
+       * @description The quantities added up.
+       * @example 2
+       */
+      itemCount: number;
+      /**
+       * @description The lines' totals added up at current prices, before shipping and tax; lines no longer on
+       *     sale are left out.
+       */
+      subtotal: components["schemas"]["PriceTotal"];
+      /**
+       * @description True when any line reports a change.
+       * @example false
+       */
+      hasChanges: boolean;
+    };
+    /**
+     * @description A product to put in the cart; if it is there already, the quantities are added.
+     * @example {
+     *       "productId": 12,
+     *       "quantity": 2
+     *     }
+     */
+    CartLineAdd: {
+      /**
+       * Format: int32
+       * @example 12
+       */
+      productId: number;
+      quantity: components["schemas"]["CartQuantity"];
+    };
+    /**
+     * @description The line's new quantity.
+     * @example {
+     *       "quantity": 3
+     *     }
+     */
+    CartLineUpdate: {
+      quantity: components["schemas"]["CartQuantity"];
+    };
   };
   responses: {
     /** @description Authentication required. */
@@ -2117,6 +2339,17 @@ export interface components {
      */
     IfNoneMatch: string;
     /**
+     * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+     *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+     * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+     */
+    CartCookie: string;
+    /**
+     * @description The id of the product whose line it is.
+     * @example 1
+     */
+    CartProductId: number;
+    /**
      * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
      *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
      *     (the same as the account's) instead of the account's; without one, or with one that is tampered
@@ -2148,6 +2381,11 @@ export interface components {
      *     or `none` when it was computed.
      */
     XCacheTier: "memory" | "redis" | "none";
+    /**
+     * @description Set when a guest's first line creates their cart: `joxicrochet-cart` (30 days, HttpOnly,
+     *     SameSite=Lax, Secure in production). Send it back to reach the same cart.
+     */
+    SetCartCookie: string;
     /**
      * @description Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
      *     production). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,
@@ -3593,6 +3831,194 @@ export interface operations {
       304: components["responses"]["NotModified"];
       400: components["responses"]["BadRequest"];
       404: components["responses"]["NotFound"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getCart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cart as it is now. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  clearCart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cart is empty. */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  addCartLine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CartLineAdd"];
+      };
+    };
+    responses: {
+      /** @description The cart as it is now. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Set-Cookie": components["headers"]["SetCartCookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  removeCartLine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the product whose line it is.
+         * @example 1
+         */
+        productId: components["parameters"]["CartProductId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cart as it is now. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  updateCartLine: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of the product whose line it is.
+         * @example 1
+         */
+        productId: components["parameters"]["CartProductId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CartLineUpdate"];
+      };
+    };
+    responses: {
+      /** @description The cart as it is now. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Cart"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };
   };

@@ -29,6 +29,10 @@ export const documentBase = {
         "Product photos: staff upload, reorder and remove them; anyone downloads them in three sizes\n(WebP), cacheable for a year.\n",
     },
     {
+      name: "cart",
+      description: "The cart of a signed-in customer, or of a guest through the `joxicrochet-cart` cookie.\n",
+    },
+    {
       name: "auth",
       description:
         "Accounts and sign-in. A session cookie (`joxicrochet-session`) or a Bearer access token\n(RS256, 15 minutes, verifiable with `/.well-known/jwks.json`) authenticates later calls.\n",

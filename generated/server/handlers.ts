@@ -28,6 +28,11 @@ export type Handlers<E extends Env = Env> = {
   listAdminProducts: RouteHandler<typeof routes.listAdminProducts, E>;
   getAdminProduct: RouteHandler<typeof routes.getAdminProduct, E>;
   getImage: RouteHandler<typeof routes.getImage, E>;
+  getCart: RouteHandler<typeof routes.getCart, E>;
+  clearCart: RouteHandler<typeof routes.clearCart, E>;
+  addCartLine: RouteHandler<typeof routes.addCartLine, E>;
+  removeCartLine: RouteHandler<typeof routes.removeCartLine, E>;
+  updateCartLine: RouteHandler<typeof routes.updateCartLine, E>;
   registerAccount: RouteHandler<typeof routes.registerAccount, E>;
   signIn: RouteHandler<typeof routes.signIn, E>;
   signOut: RouteHandler<typeof routes.signOut, E>;

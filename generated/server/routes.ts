@@ -6,6 +6,9 @@ import {
   AccessTokenSchema,
   BackupCodeSchema,
   BackupCodesSchema,
+  CartLineAddSchema,
+  CartLineUpdateSchema,
+  CartSchema,
   CategoryCreateSchema,
   CategoryDetailSchema,
   CategoryTreeSchema,
@@ -5106,6 +5109,975 @@ export const getImage = createRoute({
   },
 });
 
+/** Get the cart */
+export const getCart = createRoute({
+  operationId: "getCart",
+  method: "get",
+  path: "/api/cart",
+  tags: ["cart"],
+  summary: "Get the cart",
+  description:
+    "The signed-in customer's cart, or the guest cart the `joxicrochet-cart` cookie names; an\nempty cart when there is none yet. Each line reports what changed since it was added.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The cart as it is now.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: CartSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Empty the cart */
+export const clearCart = createRoute({
+  operationId: "clearCart",
+  method: "delete",
+  path: "/api/cart",
+  tags: ["cart"],
+  summary: "Empty the cart",
+  description: "Removes every line. Emptying an empty cart is not an error.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    204: {
+      description: "The cart is empty.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Put a product in the cart */
+export const addCartLine = createRoute({
+  operationId: "addCartLine",
+  method: "post",
+  path: "/api/cart/lines",
+  tags: ["cart"],
+  summary: "Put a product in the cart",
+  description:
+    "Adds a line at the product's current price, or adds to the quantity of its line. A guest's\nfirst line creates their cart and sets the `joxicrochet-cart` cookie. A line holds at most\n99 and a cart at most 100 lines (400 `quantity_limit`, `cart_full`); a product that is not\non sale is 409 `product_unavailable`, more than its stock 409 `insufficient_stock`.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: CartLineAddSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The cart as it is now.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Set-Cookie": {
+          description:
+            "Set when a guest's first line creates their cart: `joxicrochet-cart` (30 days, HttpOnly,\nSameSite=Lax, Secure in production). Send it back to reach the same cart.\n",
+          schema: {
+            type: "string",
+            example:
+              "joxicrochet-cart=q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M; Max-Age=2592000; Path=/api; HttpOnly; SameSite=Lax",
+          },
+        },
+      },
+      content: { "application/json": { schema: CartSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Remove a line */
+export const removeCartLine = createRoute({
+  operationId: "removeCartLine",
+  method: "delete",
+  path: "/api/cart/lines/{productId}",
+  tags: ["cart"],
+  summary: "Remove a line",
+  description: "Takes the product's line out of the cart; 404 when the cart has no such line.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      productId: z
+        .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
+        .openapi({ param: { description: "The id of the product whose line it is.", example: 1 } }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The cart as it is now.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: CartSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Change a line's quantity */
+export const updateCartLine = createRoute({
+  operationId: "updateCartLine",
+  method: "patch",
+  path: "/api/cart/lines/{productId}",
+  tags: ["cart"],
+  summary: "Change a line's quantity",
+  description: "Sets the quantity of the product's line; 404 when the cart has no such line.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      productId: z
+        .preprocess(numberFromString, z.int().min(1).max(2147483647))
+        .openapi({ format: "int32" })
+        .openapi({ param: { description: "The id of the product whose line it is.", example: 1 } }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: CartLineUpdateSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The cart as it is now.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: CartSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
 /** Create a customer account */
 export const registerAccount = createRoute({
   operationId: "registerAccount",
@@ -8610,6 +9582,11 @@ export const routes = {
   listAdminProducts,
   getAdminProduct,
   getImage,
+  getCart,
+  clearCart,
+  addCartLine,
+  removeCartLine,
+  updateCartLine,
   registerAccount,
   signIn,
   signOut,

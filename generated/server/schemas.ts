@@ -1133,3 +1133,136 @@ export const InventoryEntryListSchema = z
   })
   .openapi("InventoryEntryList", { description: "A page of a product's inventory ledger, newest first." });
 export type InventoryEntryList = z.infer<typeof InventoryEntryListSchema>;
+
+/**
+ * How many of the product, 1 to 99.
+ */
+export const CartQuantitySchema = z
+  .int()
+  .min(1)
+  .max(99)
+  .openapi("CartQuantity", { description: "How many of the product, 1 to 99.", example: 2, format: "int32" });
+export type CartQuantity = z.infer<typeof CartQuantitySchema>;
+
+/**
+ * A sum of prices in euro cents (a line's or the cart's), beyond any single price's bound.
+ */
+export const PriceTotalSchema = z
+  .strictObject({
+    amount: z
+      .int()
+      .min(0)
+      .max(990000000000)
+      .openapi({ description: "The amount in cents; 4998 is 49.98 EUR.", example: 4998, format: "int64" }),
+    currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
+  })
+  .openapi("PriceTotal", {
+    description: "A sum of prices in euro cents (a line's or the cart's), beyond any single price's bound.",
+    example: { amount: 4998, currency: "EUR" },
+  });
+export type PriceTotal = z.infer<typeof PriceTotalSchema>;
+
+/**
+ * What changed since the line was added: `price_changed` (the product costs something else now;
+ * the order will be at the current price), `insufficient_stock` (fewer left than the quantity),
+ * `unavailable` (no longer on sale).
+ */
+export const CartLineChangeSchema = z
+  .enum(["price_changed", "insufficient_stock", "unavailable"])
+  .openapi("CartLineChange", {
+    description:
+      "What changed since the line was added: `price_changed` (the product costs something else now;\nthe order will be at the current price), `insufficient_stock` (fewer left than the quantity),\n`unavailable` (no longer on sale).\n",
+    example: "price_changed",
+  });
+export type CartLineChange = z.infer<typeof CartLineChangeSchema>;
+
+/**
+ * One product in the cart.
+ */
+export const CartLineSchema = z
+  .strictObject({
+    productId: z.int().min(1).max(2147483647).openapi({ example: 12, format: "int32" }),
+    slug: z.string().openapi({ example: "sleepy-fox-amigurumi" }),
+    name: z.string().openapi({ example: "Sleepy Fox Amigurumi" }),
+    quantity: CartQuantitySchema,
+    unitPrice: PriceSchema.openapi({ description: "The unit price when the line was added." }),
+    currentPrice: PriceSchema.openapi({ description: "The product's unit price now." }),
+    lineTotal: PriceTotalSchema.openapi({ description: "Quantity times the current unit price." }),
+    stockLevel: z
+      .int()
+      .min(0)
+      .max(2147483647)
+      .openapi({ description: "Units in stock now.", example: 5, format: "int32" }),
+    changes: z
+      .array(CartLineChangeSchema)
+      .max(3)
+      .openapi({ description: "What changed since the line was added; empty when nothing did." }),
+    addedAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:15:00Z" }),
+  })
+  .openapi("CartLine", { description: "One product in the cart." });
+export type CartLine = z.infer<typeof CartLineSchema>;
+
+/**
+ * The caller's cart. Totals are computed by the server at current prices.
+ */
+export const CartSchema = z
+  .strictObject({
+    lines: z.array(CartLineSchema).max(100).openapi({ description: "Oldest line first." }),
+    lineCount: z.int().min(0).max(100).openapi({ example: 1, format: "int32" }),
+    itemCount: z
+      .int()
+      .min(0)
+      .max(9900)
+      .openapi({ description: "The quantities added up.", example: 2, format: "int32" }),
+    subtotal: PriceTotalSchema.openapi({
+      description:
+        "The lines' totals added up at current prices, before shipping and tax; lines no longer on\nsale are left out.\n",
+    }),
+    hasChanges: z.boolean().openapi({ description: "True when any line reports a change.", example: false }),
+  })
+  .openapi("Cart", {
+    description: "The caller's cart. Totals are computed by the server at current prices.",
+    example: {
+      lines: [
+        {
+          productId: 12,
+          slug: "sleepy-fox-amigurumi",
+          name: "Sleepy Fox Amigurumi",
+          quantity: 2,
+          unitPrice: { amount: 2499, currency: "EUR" },
+          currentPrice: { amount: 2499, currency: "EUR" },
+          lineTotal: { amount: 4998, currency: "EUR" },
+          stockLevel: 5,
+          changes: [],
+          addedAt: "2026-12-02T10:15:00Z",
+        },
+      ],
+      lineCount: 1,
+      itemCount: 2,
+      subtotal: { amount: 4998, currency: "EUR" },
+      hasChanges: false,
+    },
+  });
+export type Cart = z.infer<typeof CartSchema>;
+
+/**
+ * A product to put in the cart; if it is there already, the quantities are added.
+ */
+export const CartLineAddSchema = z
+  .strictObject({
+    productId: z.int().min(1).max(2147483647).openapi({ example: 12, format: "int32" }),
+    quantity: CartQuantitySchema,
+  })
+  .openapi("CartLineAdd", {
+    description: "A product to put in the cart; if it is there already, the quantities are added.",
+    example: { productId: 12, quantity: 2 },
+  });
+export type CartLineAdd = z.infer<typeof CartLineAddSchema>;
+
+/**
+ * The line's new quantity.
+ */
+export const CartLineUpdateSchema = z
+  .strictObject({ quantity: CartQuantitySchema })
+  .openapi("CartLineUpdate", { description: "The line's new quantity.", example: { quantity: 3 } });
+export type CartLineUpdate = z.infer<typeof CartLineUpdateSchema>;

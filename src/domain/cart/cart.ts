@@ -1,0 +1,185 @@
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { cartLines, carts, products } from "../../../db/schema/index.ts";
+import type { Db } from "../../platform/db.ts";
+import { DomainError } from "../errors.ts";
+import type { CartOwner } from "./owner.ts";
+import { type CartLineRecord, type CartView, cartView, MAX_CART_LINES, MAX_LINE_QUANTITY } from "./view.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface LineRequest {
+  productId: number;
+  quantity: number;
+}
+
+const ownedBy = (owner: CartOwner): SQL =>
+  owner.kind === "customer" ? eq(carts.userId, owner.userId) : eq(carts.guestTokenHash, owner.tokenHash);
+
+export async function getCart(db: Db | Tx, owner: CartOwner): Promise<CartView> {
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  return cart ? cartView(await linesOf(db, cart.id)) : cartView([]);
+}
+
+/**
+ * Adds the product at its current price, or adds to its line's quantity (the line keeps the
+ * price it was added at). The cart's row is locked first, so that concurrent additions to one
+ * cart cannot pass the line limit together.
+ */
+export async function addLine(db: Db, owner: CartOwner, request: LineRequest): Promise<CartView> {
+  return db.transaction(async (tx) => {
+    const product = await productOnSale(tx, request.productId);
+    const cartId = await lockedCart(tx, owner, { create: true });
+    if (cartId === undefined) throw new Error("a cart that was just created is missing");
+    const [line] = await tx
+      .select({ quantity: cartLines.quantity })
+      .from(cartLines)
+      .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, product.id)));
+    const quantity = (line?.quantity ?? 0) + request.quantity;
+    checkQuantity(quantity, product.stock, product.id);
+    if (line) {
+      await tx
+        .update(cartLines)
+        .set({ quantity })
+        .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, product.id)));
+    } else {
+      await checkRoomFor(tx, cartId);
+      await tx.insert(cartLines).values({
+        cartId,
+        productId: product.id,
+        quantity,
+        unitPriceCents: product.priceCents,
+        currency: product.currency,
+      });
+    }
+    await touch(tx, cartId);
+    return cartView(await linesOf(tx, cartId));
+  });
+}
+
+export async function setQuantity(db: Db, owner: CartOwner, request: LineRequest): Promise<CartView> {
+  return db.transaction(async (tx) => {
+    const cartId = await lockedCart(tx, owner, { create: false });
+    const [line] = cartId
+      ? await tx
+          .select({ stock: products.stock })
+          .from(cartLines)
+          .innerJoin(products, eq(products.id, cartLines.productId))
+          .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, request.productId)))
+      : [];
+    if (cartId === undefined || !line) throw missingLine(request.productId);
+    checkQuantity(request.quantity, line.stock, request.productId);
+    await tx
+      .update(cartLines)
+      .set({ quantity: request.quantity })
+      .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, request.productId)));
+    await touch(tx, cartId);
+    return cartView(await linesOf(tx, cartId));
+  });
+}
+
+export async function removeLine(db: Db, owner: CartOwner, productId: number): Promise<CartView> {
+  return db.transaction(async (tx) => {
+    const cartId = await lockedCart(tx, owner, { create: false });
+    const removed = cartId
+      ? await tx
+          .delete(cartLines)
+          .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, productId)))
+          .returning({ productId: cartLines.productId })
+      : [];
+    if (cartId === undefined || removed.length === 0) throw missingLine(productId);
+    await touch(tx, cartId);
+    return cartView(await linesOf(tx, cartId));
+  });
+}
+
+export async function clearCart(db: Db, owner: CartOwner): Promise<void> {
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  if (cart) await db.delete(cartLines).where(eq(cartLines.cartId, cart.id));
+}
+
+async function productOnSale(tx: Tx, productId: number) {
+  const [product] = await tx
+    .select({
+      id: products.id,
+      priceCents: products.priceCents,
+      currency: products.currency,
+      stock: products.stock,
+      status: products.status,
+      deletedAt: products.deletedAt,
+    })
+    .from(products)
+    .where(eq(products.id, productId));
+  if (!product) throw new DomainError("not_found", `There is no product ${productId}`);
+  if (product.deletedAt !== null || product.status !== "active") {
+    throw new DomainError("product_unavailable", `Product ${productId} is not on sale`, { productId });
+  }
+  return product;
+}
+
+/** The owner's cart, locked for this transaction; created first when asked to. */
+async function lockedCart(tx: Tx, owner: CartOwner, { create }: { create: boolean }) {
+  if (create) {
+    await tx
+      .insert(carts)
+      .values(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash })
+      .onConflictDoNothing();
+  }
+  const [cart] = await tx.select({ id: carts.id }).from(carts).where(ownedBy(owner)).for("update");
+  return cart?.id;
+}
+
+function checkQuantity(quantity: number, stock: number, productId: number): void {
+  if (quantity > MAX_LINE_QUANTITY) {
+    throw new DomainError("quantity_limit", `A line holds at most ${MAX_LINE_QUANTITY} of a product`, {
+      productId,
+      maxQuantity: MAX_LINE_QUANTITY,
+    });
+  }
+  if (quantity > stock) {
+    throw new DomainError("insufficient_stock", `Only ${Math.max(0, stock)} of product ${productId} left`, {
+      productId,
+      available: Math.max(0, stock),
+    });
+  }
+}
+
+async function checkRoomFor(tx: Tx, cartId: string): Promise<void> {
+  const [{ lines } = { lines: 0 }] = await tx
+    .select({ lines: sql<number>`count(*)::int` })
+    .from(cartLines)
+    .where(eq(cartLines.cartId, cartId));
+  if (lines >= MAX_CART_LINES) {
+    throw new DomainError("cart_full", `A cart holds at most ${MAX_CART_LINES} lines`, {
+      maxLines: MAX_CART_LINES,
+    });
+  }
+}
+
+async function touch(tx: Tx, cartId: string): Promise<void> {
+  await tx.update(carts).set({ updatedAt: sql`now()` }).where(eq(carts.id, cartId));
+}
+
+export function missingLine(productId: number): DomainError {
+  return new DomainError("not_found", `The cart has no line for product ${productId}`);
+}
+
+async function linesOf(db: Db | Tx, cartId: string): Promise<CartLineRecord[]> {
+  const rows = await db
+    .select({
+      productId: cartLines.productId,
+      quantity: cartLines.quantity,
+      unitPriceCents: cartLines.unitPriceCents,
+      addedAt: cartLines.addedAt,
+      slug: products.slug,
+      name: products.name,
+      priceCents: products.priceCents,
+      stock: products.stock,
+      status: products.status,
+      deletedAt: products.deletedAt,
+    })
+    .from(cartLines)
+    .innerJoin(products, eq(products.id, cartLines.productId))
+    .where(eq(cartLines.cartId, cartId))
+    .orderBy(asc(cartLines.addedAt), asc(cartLines.productId));
+  return rows.map(({ deletedAt, ...row }) => ({ ...row, deleted: deletedAt !== null }));
+}

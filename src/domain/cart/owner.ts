@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** Whose cart: a customer's account, or a guest known by the token in their cart cookie. */
+export type CartOwner = { kind: "customer"; userId: string } | { kind: "guest"; tokenHash: string };
+
+/** 256 random bits, URL-safe: the guest's cart cookie. */
+export function newGuestToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Only the hash is stored, so that the database never holds a cookie anyone could replay. */
+export function guestOwner(token: string): CartOwner {
+  return { kind: "guest", tokenHash: createHash("sha256").update(token).digest("base64url") };
+}

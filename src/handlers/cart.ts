@@ -1,0 +1,73 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { Handlers } from "../../generated/server";
+import * as cart from "../domain/cart/cart";
+import { type CartOwner, guestOwner, newGuestToken } from "../domain/cart/owner";
+import { emptyCart } from "../domain/cart/view";
+import type { AppEnv } from "../http/env";
+import type { Db } from "../platform/db";
+
+export const CART_COOKIE = "joxicrochet-cart";
+const CART_COOKIE_SECONDS = 30 * 24 * 60 * 60;
+
+type CartHandlers = Pick<
+  Handlers<AppEnv>,
+  "getCart" | "clearCart" | "addCartLine" | "updateCartLine" | "removeCartLine"
+>;
+
+export interface CartDeps {
+  db: Db;
+  /** Secure cookies (production: HTTPS only). */
+  secureCookies: boolean;
+}
+
+/** The signed-in customer's cart, else the guest cart the cookie names; none for a new guest. */
+function ownerOf(c: Context<AppEnv>): CartOwner | undefined {
+  const caller = c.get("caller");
+  if (caller) return { kind: "customer", userId: caller.userId };
+  const token = getCookie(c, CART_COOKIE);
+  return token ? guestOwner(token) : undefined;
+}
+
+/** A new guest's first line creates their cart: its token goes to the browser, only its hash is kept. */
+function ownerCreating(c: Context<AppEnv>, secure: boolean): CartOwner {
+  const known = ownerOf(c);
+  if (known) return known;
+  const token = newGuestToken();
+  setCookie(c, CART_COOKIE, token, {
+    path: "/api",
+    httpOnly: true,
+    secure,
+    sameSite: "Lax",
+    maxAge: CART_COOKIE_SECONDS,
+  });
+  return guestOwner(token);
+}
+
+export function cartHandlers(deps: CartDeps): CartHandlers {
+  return {
+    getCart: async (c) => {
+      const owner = ownerOf(c);
+      return c.json(owner ? await cart.getCart(deps.db, owner) : emptyCart(), 200);
+    },
+    clearCart: async (c) => {
+      const owner = ownerOf(c);
+      if (owner) await cart.clearCart(deps.db, owner);
+      return c.body(null, 204);
+    },
+    addCartLine: async (c) =>
+      c.json(await cart.addLine(deps.db, ownerCreating(c, deps.secureCookies), c.req.valid("json")), 200),
+    updateCartLine: async (c) => {
+      const { productId } = c.req.valid("param");
+      const owner = ownerOf(c);
+      if (!owner) throw cart.missingLine(productId);
+      return c.json(await cart.setQuantity(deps.db, owner, { productId, ...c.req.valid("json") }), 200);
+    },
+    removeCartLine: async (c) => {
+      const { productId } = c.req.valid("param");
+      const owner = ownerOf(c);
+      if (!owner) throw cart.missingLine(productId);
+      return c.json(await cart.removeLine(deps.db, owner, productId), 200);
+    },
+  };
+}
