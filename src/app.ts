@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
+import { mergeGuestCart } from "./domain/cart/merge";
 import { adminHandlers } from "./handlers/admin";
 import { authHandlers } from "./handlers/auth";
 import { cartHandlers } from "./handlers/cart";
@@ -14,6 +15,7 @@ import { accessLog, requestRecorder } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
 import { cachedReadFastPath, servedOnFastPath } from "./http/cached-read-fast-path";
+import { mergeCartAfterSignIn } from "./http/cart-cookie";
 import type { AppEnv } from "./http/env";
 import { invalidateAfterWrite } from "./http/invalidate-after-write";
 import { requireMetricsToken } from "./http/metrics-access";
@@ -23,8 +25,9 @@ import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
 import { cachedTargets, responseCaching } from "./http/response-cache";
 import { responseEnvelope, responseHeaders } from "./http/response-headers";
+import { signsIn } from "./http/signed-in-answer";
 import { enforceTransportLimits, transportLimits } from "./http/transport-limits";
-import { signsIn, trustedDevices } from "./http/trusted-device";
+import { trustedDevices } from "./http/trusted-device";
 import type { ApiReferenceAssets } from "./platform/api-reference";
 import type { Logger } from "./platform/logger";
 import { instrumentHashingQueue, type Metrics } from "./platform/metrics";
@@ -111,6 +114,11 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     secret: deps.platform.authSecret,
     secure: deps.config.env === "production",
   });
+  const cartAfterSignIn = mergeCartAfterSignIn({
+    merge: (token, userId) => mergeGuestCart(database.db, token, userId),
+    secure: deps.config.env === "production",
+    logger: deps.logger,
+  });
   const metricsAccess = requireMetricsToken({
     token: deps.config.metricsToken,
     openWithoutToken: deps.config.env !== "production",
@@ -132,7 +140,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
           }),
         ]
       : []),
-    ...(signsIn(policy) ? [devices.issueAfterSignIn] : []),
+    ...(signsIn(policy) ? [devices.issueAfterSignIn, cartAfterSignIn] : []),
     ...optional(responseCaching(policy, cache, deps.metrics, servedOnFastPath(policy) ? targets : undefined)),
     ...optional(invalidateAfterWrite(policy, cache, deps.metrics)),
   ]);

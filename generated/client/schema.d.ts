@@ -2387,12 +2387,14 @@ export interface components {
      */
     SetCartCookie: string;
     /**
-     * @description Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
+     * @description Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
      *     production). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,
      *     Secure in production): signed by the server, it names this device and the account it signed in to,
      *     by a keyed digest, never the address itself. Sent back with a later attempt for that account, it
      *     counts that attempt against a limit of the device's own instead of the account's, so that others
      *     using up the account's attempts cannot lock the device out; its per-address limit still applies.
+     *     A guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie
+     *     is cleared: quantities of the same product are summed, capped by stock and the line limit.
      */
     SetSignInCookies: string;
   };

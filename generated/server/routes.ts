@@ -6117,7 +6117,7 @@ export const registerAccount = createRoute({
         },
         "Set-Cookie": {
           description:
-            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
+            "Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\nA guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie\nis cleared: quantities of the same product are summed, capped by stock and the line limit.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -6347,7 +6347,7 @@ export const signIn = createRoute({
         },
         "Set-Cookie": {
           description:
-            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
+            "Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\nA guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie\nis cleared: quantities of the same product are summed, capped by stock and the line limit.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -7866,7 +7866,7 @@ export const signInWithCode = createRoute({
         },
         "Set-Cookie": {
           description:
-            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
+            "Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\nA guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie\nis cleared: quantities of the same product are summed, capped by stock and the line limit.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -8255,7 +8255,7 @@ export const verifyTwoFactor = createRoute({
         },
         "Set-Cookie": {
           description:
-            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
+            "Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\nA guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie\nis cleared: quantities of the same product are summed, capped by stock and the line limit.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",
@@ -8828,7 +8828,7 @@ export const verifyBackupCode = createRoute({
         },
         "Set-Cookie": {
           description:
-            "Two cookies. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\n",
+            "Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in\nproduction). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,\nSecure in production): signed by the server, it names this device and the account it signed in to,\nby a keyed digest, never the address itself. Sent back with a later attempt for that account, it\ncounts that attempt against a limit of the device's own instead of the account's, so that others\nusing up the account's attempts cannot lock the device out; its per-address limit still applies.\nA guest cart the client brought (`joxicrochet-cart`) joins the account's cart, and that cookie\nis cleared: quantities of the same product are summed, capped by stock and the line limit.\n",
           schema: {
             type: "string",
             example: "joxicrochet-session=3kq9...; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax",

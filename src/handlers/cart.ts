@@ -1,14 +1,11 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import type { Handlers } from "../../generated/server";
 import * as cart from "../domain/cart/cart";
 import { type CartOwner, guestOwner, newGuestToken } from "../domain/cart/owner";
 import { emptyCart } from "../domain/cart/view";
+import { cartToken, giveCartToken } from "../http/cart-cookie";
 import type { AppEnv } from "../http/env";
 import type { Db } from "../platform/db";
-
-export const CART_COOKIE = "joxicrochet-cart";
-const CART_COOKIE_SECONDS = 30 * 24 * 60 * 60;
 
 type CartHandlers = Pick<
   Handlers<AppEnv>,
@@ -25,7 +22,7 @@ export interface CartDeps {
 function ownerOf(c: Context<AppEnv>): CartOwner | undefined {
   const caller = c.get("caller");
   if (caller) return { kind: "customer", userId: caller.userId };
-  const token = getCookie(c, CART_COOKIE);
+  const token = cartToken(c);
   return token ? guestOwner(token) : undefined;
 }
 
@@ -34,13 +31,7 @@ function ownerCreating(c: Context<AppEnv>, secure: boolean): CartOwner {
   const known = ownerOf(c);
   if (known) return known;
   const token = newGuestToken();
-  setCookie(c, CART_COOKIE, token, {
-    path: "/api",
-    httpOnly: true,
-    secure,
-    sameSite: "Lax",
-    maxAge: CART_COOKIE_SECONDS,
-  });
+  giveCartToken(c, token, secure);
   return guestOwner(token);
 }
 

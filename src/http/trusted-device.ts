@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getSignedCookie, setSignedCookie } from "hono/cookie";
-import { type OperationPolicy, routes, SignedInSchema, SignInResultSchema } from "../../generated/server";
 import type { AppEnv } from "./env";
+import { signedInUser } from "./signed-in-answer";
 
 /**
  * Device cookies, after OWASP's "Slow Down Online Guessing Attacks with Device Cookies": a
@@ -57,7 +57,7 @@ export function trustedDevices(options: TrustedDeviceOptions): TrustedDevices {
 
     async issueAfterSignIn(c, next) {
       await next();
-      const email = await signedInEmail(c);
+      const email = (await signedInUser(c))?.email;
       if (email === undefined) return;
       const device = randomBytes(16).toString("base64url");
       const expires = Math.floor(now() / 1000) + LIFETIME_SECONDS;
@@ -70,36 +70,6 @@ export function trustedDevices(options: TrustedDeviceOptions): TrustedDevices {
       });
     },
   };
-}
-
-/** The address the answer signed in, when it is a success whose body says `signed_in`. */
-async function signedInEmail(c: Context): Promise<string | undefined> {
-  if (c.error || c.res.status < 200 || c.res.status > 299) return undefined;
-  if (!/json/i.test(c.res.headers.get("content-type") ?? "")) return undefined;
-  let body: unknown;
-  try {
-    body = await c.res.clone().json();
-  } catch {
-    return undefined;
-  }
-  const { status, user } = (body ?? {}) as { status?: unknown; user?: { email?: unknown } };
-  return status === "signed_in" && typeof user?.email === "string" ? user.email : undefined;
-}
-
-/**
- * The operations that sign a client in, read from the contract: those whose success answer is
- * `SignedIn` (or `SignInResult`, which may be it).
- */
-export function signsIn(policy: Pick<OperationPolicy, "operationId">): boolean {
-  const route = (routes as Record<string, { responses: object } | undefined>)[policy.operationId];
-  const responses = Object.entries(route?.responses ?? {});
-  return responses.some(([status, response]) => {
-    if (!/^2\d\d$/.test(status)) return false;
-    const schema = (response as { content?: Record<string, { schema?: unknown }> }).content?.[
-      "application/json"
-    ]?.schema;
-    return schema === SignedInSchema || schema === SignInResultSchema;
-  });
 }
 
 function normalize(email: string): string {

@@ -9,6 +9,10 @@ export function newGuestToken(): string {
 }
 
 /** Only the hash is stored, so that the database never holds a cookie anyone could replay. */
+export function guestTokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
 export function guestOwner(token: string): CartOwner {
-  return { kind: "guest", tokenHash: createHash("sha256").update(token).digest("base64url") };
+  return { kind: "guest", tokenHash: guestTokenHash(token) };
 }

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { carts } from "../../../db/schema/index.ts";
-import { type ApiResponse, createTestApp, type TestApp } from "../../support/app";
+import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, json, registered, signedInAdmin } from "../../support/auth";
+import { CART_COOKIE, cartCookie, cartSetCookie } from "../../support/cart";
 import { patchAnyVersion, publishedProduct } from "../../support/catalog";
-
-const CART_COOKIE = "joxicrochet-cart";
 
 const send = (method: string, body?: unknown, headers: Record<string, string> = {}): RequestInit =>
   body === undefined ? { method, headers } : { ...json(body, headers), method };
-
-function cartCookieOf(response: ApiResponse): string | undefined {
-  return response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${CART_COOKIE}=`));
-}
 
 describe("the cart", () => {
   let api: TestApp;
@@ -29,21 +24,19 @@ describe("the cart", () => {
   async function guestCartWith(productId: number, quantity = 1): Promise<Record<string, string>> {
     const added = await api.request("/api/cart/lines", json({ productId, quantity }));
     expect(added.status, added.text).toBe(200);
-    const cookie = cartCookieOf(added);
-    if (!cookie) throw new Error("no cart cookie");
-    return { cookie: cookie.split(";")[0] ?? "" };
+    return { cookie: cartCookie(added) };
   }
 
   it("gives a guest an empty cart, and a cart of their own with an unguessable HttpOnly cookie", async () => {
     const empty = await api.request("/api/cart");
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ lines: [], lineCount: 0, itemCount: 0, subtotal: { amount: 0 } });
-    expect(cartCookieOf(empty)).toBeUndefined();
+    expect(cartSetCookie(empty)).toBeUndefined();
 
     const productId = await publishedProduct(api, admin, undefined, 1500);
     const added = await api.request("/api/cart/lines", json({ productId, quantity: 2 }));
     expect(added.status, added.text).toBe(200);
-    const cookie = cartCookieOf(added) ?? "";
+    const cookie = cartSetCookie(added) ?? "";
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     const token = cookie.split(";")[0]?.split("=")[1] ?? "";
@@ -79,7 +72,7 @@ describe("the cart", () => {
     const more = await api.request("/api/cart/lines", json({ productId: first, quantity: 2 }, guest));
     expect(more.body.lines).toHaveLength(1);
     expect(more.body.lines[0].quantity).toBe(3);
-    expect(cartCookieOf(more)).toBeUndefined();
+    expect(cartSetCookie(more)).toBeUndefined();
 
     await api.request("/api/cart/lines", json({ productId: second, quantity: 1 }, guest));
     const changed = await api.request(`/api/cart/lines/${first}`, send("PATCH", { quantity: 1 }, guest));
@@ -106,7 +99,7 @@ describe("the cart", () => {
       json({ productId, quantity: 1 }, bearer(customer.token)),
     );
     expect(added.status, added.text).toBe(200);
-    expect(cartCookieOf(added)).toBeUndefined();
+    expect(cartSetCookie(added)).toBeUndefined();
     const byCookie = await api.request("/api/cart", { headers: { cookie: customer.cookie } });
     expect(byCookie.body.lines[0].productId).toBe(productId);
 

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../../generated/server";
-import { DEVICE_COOKIE, signsIn, trustedDevices } from "../../../src/http/trusted-device";
+import { signsIn } from "../../../src/http/signed-in-answer";
+import { DEVICE_COOKIE, trustedDevices } from "../../../src/http/trusted-device";
 
 const SECRET = "a-secret-of-the-unit-tests-that-is-long-enough";
 const EMAIL = "Ada@Example.com";
@@ -20,7 +21,10 @@ function appWith(devices: ReturnType<typeof trustedDevices>, answer: { status: n
   return app;
 }
 
-const signedIn = { status: 200, body: { status: "signed_in", user: { email: EMAIL.toLowerCase() } } };
+const signedIn = {
+  status: 200,
+  body: { status: "signed_in", user: { id: "user-1", email: EMAIL.toLowerCase() } },
+};
 
 async function deviceCookieFrom(app: Hono): Promise<string | undefined> {
   const response = await app.request("/api/auth/login", { method: "POST" });
