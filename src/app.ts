@@ -7,6 +7,7 @@ import { authHandlers } from "./handlers/auth";
 import { cartHandlers } from "./handlers/cart";
 import type { CatalogDeps } from "./handlers/catalog-deps";
 import { categoryHandlers } from "./handlers/categories";
+import { checkoutHandlers } from "./handlers/checkout";
 import { healthHandlers } from "./handlers/health";
 import { imageHandlers } from "./handlers/images";
 import { metaHandlers } from "./handlers/meta";
@@ -108,6 +109,7 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
     ...adminHandlers(catalog),
     ...cartHandlers({ db: database.db, secureCookies: deps.config.env === "production" }),
+    ...checkoutHandlers({ db: database.db }),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
   const devices = trustedDevices({

@@ -1,6 +1,7 @@
 export * from "./auth.ts";
 export * from "./carts.ts";
 export * from "./categories.ts";
+export * from "./checkouts.ts";
 export * from "./inventory-ledger.ts";
 export * from "./outbox.ts";
 export * from "./product-images.ts";

@@ -3,6 +3,10 @@ import { bigint, check, index, integer, pgTable, text, timestamp } from "drizzle
 import { products } from "./products.ts";
 
 export const stockReasons = ["initial", "restock", "correction", "damaged", "lost", "returned"] as const;
+/** Movements a checkout makes: units held while it is open, and given back when it ends unpaid. */
+export const reservationReasons = ["reserved", "released"] as const;
+export const ledgerReasons = [...stockReasons, ...reservationReasons] as const;
+export type LedgerReason = (typeof ledgerReasons)[number];
 export type StockReason = (typeof stockReasons)[number];
 
 /**
@@ -17,7 +21,7 @@ export const inventoryLedger = pgTable(
       .notNull()
       .references(() => products.id),
     delta: integer().notNull(),
-    reason: text().$type<StockReason>().notNull(),
+    reason: text().$type<LedgerReason>().notNull(),
     note: text(),
     stockAfter: integer("stock_after").notNull(),
     // No foreign key: the ledger outlives the accounts of staff who leave.
@@ -28,7 +32,7 @@ export const inventoryLedger = pgTable(
     index("inventory_ledger_product_id_id_idx").on(table.productId, table.id),
     check(
       "inventory_ledger_reason_check",
-      sql`${table.reason} in ('initial', 'restock', 'correction', 'damaged', 'lost', 'returned')`,
+      sql`${table.reason} in ('initial', 'restock', 'correction', 'damaged', 'lost', 'returned', 'reserved', 'released')`,
     ),
     check("inventory_ledger_stock_after_check", sql`${table.stockAfter} >= 0`),
   ],

@@ -422,6 +422,50 @@ export interface paths {
     patch: operations["updateCartLine"];
     trace?: never;
   };
+  "/api/checkouts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a checkout from the cart
+     * @description Checks the caller's cart (the customer's, or the guest's by the `joxicrochet-cart` cookie)
+     *     and takes its units from stock for 15 minutes, at the prices of this moment. An open
+     *     checkout of the same caller ends first and gives its units back. The cart must not be empty
+     *     (409 `cart_empty`) and every product must be on sale (409 `product_unavailable`); when too
+     *     few units are left for any line, nothing is held and the answer is 409 `out_of_stock`.
+     */
+    post: operations["startCheckout"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/checkouts/{checkoutId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get a checkout
+     * @description One of the caller's checkouts; another caller's answers 404.
+     */
+    get: operations["getCheckout"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/register": {
     parameters: {
       query?: never;
@@ -2013,6 +2057,85 @@ export interface components {
     CartLineUpdate: {
       quantity: components["schemas"]["CartQuantity"];
     };
+    /**
+     * @description A checkout's id; it cannot be guessed or counted.
+     * @example chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc
+     */
+    CheckoutId: string;
+    /**
+     * @description `open`: it holds its stock until `expiresAt`; `expired`: its time ran out and the stock went
+     *     back; `cancelled`: a newer checkout replaced it; `completed`: it became an order.
+     * @example open
+     * @enum {string}
+     */
+    CheckoutStatus: "open" | "expired" | "cancelled" | "completed";
+    /** @description One product of the checkout, at the unit price the checkout will charge. */
+    CheckoutLine: {
+      /**
+       * Format: int32
+       * @example 12
+       */
+      productId: number;
+      /** @example sleepy-fox-amigurumi */
+      slug: string;
+      /** @example Sleepy Fox Amigurumi */
+      name: string;
+      quantity: components["schemas"]["CartQuantity"];
+      unitPrice: components["schemas"]["Price"];
+      lineTotal: components["schemas"]["PriceTotal"];
+    };
+    /**
+     * @description A checkout started from the cart. While `open`, it holds the stock of its lines until
+     *     `expiresAt` (15 minutes); the prices are those of the moment it started.
+     * @example {
+     *       "id": "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+     *       "status": "open",
+     *       "expiresAt": "2026-12-02T10:30:00Z",
+     *       "lines": [
+     *         {
+     *           "productId": 12,
+     *           "slug": "sleepy-fox-amigurumi",
+     *           "name": "Sleepy Fox Amigurumi",
+     *           "quantity": 2,
+     *           "unitPrice": {
+     *             "amount": 2499,
+     *             "currency": "EUR"
+     *           },
+     *           "lineTotal": {
+     *             "amount": 4998,
+     *             "currency": "EUR"
+     *           }
+     *         }
+     *       ],
+     *       "itemCount": 2,
+     *       "subtotal": {
+     *         "amount": 4998,
+     *         "currency": "EUR"
+     *       },
+     *       "createdAt": "2026-12-02T10:15:00Z"
+     *     }
+     */
+    Checkout: {
+      id: components["schemas"]["CheckoutId"];
+      status: components["schemas"]["CheckoutStatus"];
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:30:00Z
+       */
+      expiresAt: string;
+      lines: components["schemas"]["CheckoutLine"][];
+      /**
+       * Format: int32
+       * @example 2
+       */
+      itemCount: number;
+      subtotal: components["schemas"]["PriceTotal"];
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:15:00Z
+       */
+      createdAt: string;
+    };
   };
   responses: {
     /** @description Authentication required. */
@@ -2349,6 +2472,11 @@ export interface components {
      * @example 1
      */
     CartProductId: number;
+    /**
+     * @description The checkout's id.
+     * @example chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc
+     */
+    CheckoutId: components["schemas"]["CheckoutId"];
     /**
      * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
      *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
@@ -4020,6 +4148,79 @@ export interface operations {
       409: components["responses"]["Conflict"];
       413: components["responses"]["PayloadTooLarge"];
       415: components["responses"]["UnsupportedMediaType"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  startCheckout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The checkout. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          Location: components["headers"]["Location"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Checkout"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      409: components["responses"]["Conflict"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  getCheckout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The checkout's id.
+         * @example chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc
+         */
+        checkoutId: components["parameters"]["CheckoutId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The checkout. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Checkout"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };

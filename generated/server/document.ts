@@ -33,6 +33,11 @@ export const documentBase = {
       description: "The cart of a signed-in customer, or of a guest through the `joxicrochet-cart` cookie.\n",
     },
     {
+      name: "checkout",
+      description:
+        "From cart to order: a checkout holds the cart's stock for 15 minutes at today's prices.\n",
+    },
+    {
       name: "auth",
       description:
         "Accounts and sign-in. A session cookie (`joxicrochet-session`) or a Bearer access token\n(RS256, 15 minutes, verifiable with `/.well-known/jwks.json`) authenticates later calls.\n",

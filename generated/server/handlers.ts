@@ -33,6 +33,8 @@ export type Handlers<E extends Env = Env> = {
   addCartLine: RouteHandler<typeof routes.addCartLine, E>;
   removeCartLine: RouteHandler<typeof routes.removeCartLine, E>;
   updateCartLine: RouteHandler<typeof routes.updateCartLine, E>;
+  startCheckout: RouteHandler<typeof routes.startCheckout, E>;
+  getCheckout: RouteHandler<typeof routes.getCheckout, E>;
   registerAccount: RouteHandler<typeof routes.registerAccount, E>;
   signIn: RouteHandler<typeof routes.signIn, E>;
   signOut: RouteHandler<typeof routes.signOut, E>;

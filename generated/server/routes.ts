@@ -13,6 +13,8 @@ import {
   CategoryDetailSchema,
   CategoryTreeSchema,
   CategoryUpdateSchema,
+  CheckoutIdSchema,
+  CheckoutSchema,
   CredentialsSchema,
   CursorSchema,
   EmailAddressSchema,
@@ -6078,6 +6080,359 @@ export const updateCartLine = createRoute({
   },
 });
 
+/** Start a checkout from the cart */
+export const startCheckout = createRoute({
+  operationId: "startCheckout",
+  method: "post",
+  path: "/api/checkouts",
+  tags: ["checkout"],
+  summary: "Start a checkout from the cart",
+  description:
+    "Checks the caller's cart (the customer's, or the guest's by the `joxicrochet-cart` cookie)\nand takes its units from stock for 15 minutes, at the prices of this moment. An open\ncheckout of the same caller ends first and gives its units back. The cart must not be empty\n(409 `cart_empty`) and every product must be on sale (409 `product_unavailable`); when too\nfew units are left for any line, nothing is held and the answer is 409 `out_of_stock`.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-invalidates": ["products", "categories", "inventory"],
+  request: {
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    201: {
+      description: "The checkout.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        Location: {
+          description: "The URL of the created resource.",
+          schema: { type: "string", example: "/api/products/221" },
+        },
+      },
+      content: { "application/json": { schema: CheckoutSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Get a checkout */
+export const getCheckout = createRoute({
+  operationId: "getCheckout",
+  method: "get",
+  path: "/api/checkouts/{checkoutId}",
+  tags: ["checkout"],
+  summary: "Get a checkout",
+  description: "One of the caller's checkouts; another caller's answers 404.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      checkoutId: CheckoutIdSchema.openapi({
+        param: { description: "The checkout's id.", example: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc" },
+      }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The checkout.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: CheckoutSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
 /** Create a customer account */
 export const registerAccount = createRoute({
   operationId: "registerAccount",
@@ -9587,6 +9942,8 @@ export const routes = {
   addCartLine,
   removeCartLine,
   updateCartLine,
+  startCheckout,
+  getCheckout,
   registerAccount,
   signIn,
   signOut,

@@ -1266,3 +1266,84 @@ export const CartLineUpdateSchema = z
   .strictObject({ quantity: CartQuantitySchema })
   .openapi("CartLineUpdate", { description: "The line's new quantity.", example: { quantity: 3 } });
 export type CartLineUpdate = z.infer<typeof CartLineUpdateSchema>;
+
+/**
+ * A checkout's id; it cannot be guessed or counted.
+ */
+export const CheckoutIdSchema = z
+  .string()
+  .regex(new RegExp("^chk_[A-Za-z0-9_-]{22}$", "u"))
+  .openapi("CheckoutId", {
+    description: "A checkout's id; it cannot be guessed or counted.",
+    example: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+    pattern: "^chk_[A-Za-z0-9_-]{22}$",
+  });
+export type CheckoutId = z.infer<typeof CheckoutIdSchema>;
+
+/**
+ * `open`: it holds its stock until `expiresAt`; `expired`: its time ran out and the stock went
+ * back; `cancelled`: a newer checkout replaced it; `completed`: it became an order.
+ */
+export const CheckoutStatusSchema = z
+  .enum(["open", "expired", "cancelled", "completed"])
+  .openapi("CheckoutStatus", {
+    description:
+      "`open`: it holds its stock until `expiresAt`; `expired`: its time ran out and the stock went\nback; `cancelled`: a newer checkout replaced it; `completed`: it became an order.\n",
+    example: "open",
+  });
+export type CheckoutStatus = z.infer<typeof CheckoutStatusSchema>;
+
+/**
+ * One product of the checkout, at the unit price the checkout will charge.
+ */
+export const CheckoutLineSchema = z
+  .strictObject({
+    productId: z.int().min(1).max(2147483647).openapi({ example: 12, format: "int32" }),
+    slug: z.string().openapi({ example: "sleepy-fox-amigurumi" }),
+    name: z.string().openapi({ example: "Sleepy Fox Amigurumi" }),
+    quantity: CartQuantitySchema,
+    unitPrice: PriceSchema,
+    lineTotal: PriceTotalSchema,
+  })
+  .openapi("CheckoutLine", {
+    description: "One product of the checkout, at the unit price the checkout will charge.",
+  });
+export type CheckoutLine = z.infer<typeof CheckoutLineSchema>;
+
+/**
+ * A checkout started from the cart. While `open`, it holds the stock of its lines until
+ * `expiresAt` (15 minutes); the prices are those of the moment it started.
+ */
+export const CheckoutSchema = z
+  .strictObject({
+    id: CheckoutIdSchema,
+    status: CheckoutStatusSchema,
+    expiresAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:30:00Z" }),
+    lines: z.array(CheckoutLineSchema).min(1).max(100),
+    itemCount: z.int().min(1).max(9900).openapi({ example: 2, format: "int32" }),
+    subtotal: PriceTotalSchema,
+    createdAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:15:00Z" }),
+  })
+  .openapi("Checkout", {
+    description:
+      "A checkout started from the cart. While `open`, it holds the stock of its lines until\n`expiresAt` (15 minutes); the prices are those of the moment it started.\n",
+    example: {
+      id: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+      status: "open",
+      expiresAt: "2026-12-02T10:30:00Z",
+      lines: [
+        {
+          productId: 12,
+          slug: "sleepy-fox-amigurumi",
+          name: "Sleepy Fox Amigurumi",
+          quantity: 2,
+          unitPrice: { amount: 2499, currency: "EUR" },
+          lineTotal: { amount: 4998, currency: "EUR" },
+        },
+      ],
+      itemCount: 2,
+      subtotal: { amount: 4998, currency: "EUR" },
+      createdAt: "2026-12-02T10:15:00Z",
+    },
+  });
+export type Checkout = z.infer<typeof CheckoutSchema>;

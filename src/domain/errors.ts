@@ -24,6 +24,8 @@ export type DomainErrorCode =
   | "product_unavailable"
   | "quantity_limit"
   | "cart_full"
+  | "cart_empty"
+  | "out_of_stock"
   | "category_cycle"
   | "category_too_deep"
   | "category_not_empty"

@@ -3,7 +3,7 @@ import type { Handlers } from "../../generated/server";
 import * as cart from "../domain/cart/cart";
 import { type CartOwner, guestOwner, newGuestToken } from "../domain/cart/owner";
 import { emptyCart } from "../domain/cart/view";
-import { cartToken, giveCartToken } from "../http/cart-cookie";
+import { cartOwnerOf, giveCartToken } from "../http/cart-cookie";
 import type { AppEnv } from "../http/env";
 import type { Db } from "../platform/db";
 
@@ -18,17 +18,9 @@ export interface CartDeps {
   secureCookies: boolean;
 }
 
-/** The signed-in customer's cart, else the guest cart the cookie names; none for a new guest. */
-function ownerOf(c: Context<AppEnv>): CartOwner | undefined {
-  const caller = c.get("caller");
-  if (caller) return { kind: "customer", userId: caller.userId };
-  const token = cartToken(c);
-  return token ? guestOwner(token) : undefined;
-}
-
 /** A new guest's first line creates their cart: its token goes to the browser, only its hash is kept. */
 function ownerCreating(c: Context<AppEnv>, secure: boolean): CartOwner {
-  const known = ownerOf(c);
+  const known = cartOwnerOf(c);
   if (known) return known;
   const token = newGuestToken();
   giveCartToken(c, token, secure);
@@ -38,11 +30,11 @@ function ownerCreating(c: Context<AppEnv>, secure: boolean): CartOwner {
 export function cartHandlers(deps: CartDeps): CartHandlers {
   return {
     getCart: async (c) => {
-      const owner = ownerOf(c);
+      const owner = cartOwnerOf(c);
       return c.json(owner ? await cart.getCart(deps.db, owner) : emptyCart(), 200);
     },
     clearCart: async (c) => {
-      const owner = ownerOf(c);
+      const owner = cartOwnerOf(c);
       if (owner) await cart.clearCart(deps.db, owner);
       return c.body(null, 204);
     },
@@ -50,13 +42,13 @@ export function cartHandlers(deps: CartDeps): CartHandlers {
       c.json(await cart.addLine(deps.db, ownerCreating(c, deps.secureCookies), c.req.valid("json")), 200),
     updateCartLine: async (c) => {
       const { productId } = c.req.valid("param");
-      const owner = ownerOf(c);
+      const owner = cartOwnerOf(c);
       if (!owner) throw cart.missingLine(productId);
       return c.json(await cart.setQuantity(deps.db, owner, { productId, ...c.req.valid("json") }), 200);
     },
     removeCartLine: async (c) => {
       const { productId } = c.req.valid("param");
-      const owner = ownerOf(c);
+      const owner = cartOwnerOf(c);
       if (!owner) throw cart.missingLine(productId);
       return c.json(await cart.removeLine(deps.db, owner, productId), 200);
     },

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Logger } from "pino";
+import { type CartOwner, guestOwner } from "../domain/cart/owner";
 import type { AppEnv } from "./env";
 import { signedInUser } from "./signed-in-answer";
 
@@ -11,6 +12,14 @@ const CART_COOKIE_SECONDS = 30 * 24 * 60 * 60;
 
 export function cartToken(c: Context): string | undefined {
   return getCookie(c, CART_COOKIE) || undefined;
+}
+
+/** The signed-in customer's cart, else the guest cart the cookie names; none for a new guest. */
+export function cartOwnerOf(c: Context<AppEnv>): CartOwner | undefined {
+  const caller = c.get("caller");
+  if (caller) return { kind: "customer", userId: caller.userId };
+  const token = cartToken(c);
+  return token ? guestOwner(token) : undefined;
 }
 
 export function giveCartToken(c: Context, token: string, secure: boolean): void {

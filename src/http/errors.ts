@@ -42,6 +42,8 @@ const DOMAIN_STATUS: Record<
   product_unavailable: { status: 409, title: "Product not on sale" },
   quantity_limit: { status: 400, title: "Quantity limit" },
   cart_full: { status: 400, title: "Cart full" },
+  cart_empty: { status: 409, title: "Cart empty" },
+  out_of_stock: { status: 409, title: "Out of stock" },
   category_cycle: { status: 409, title: "Category cycle" },
   category_too_deep: { status: 409, title: "Category nested too deep" },
   category_not_empty: { status: 409, title: "Category not empty" },

@@ -6,10 +6,12 @@ import { type AuthPlatform, openAuth } from "../platform/auth";
 import { authSecret } from "../platform/auth/secret";
 import type { DatabaseHandle } from "../platform/db";
 import type { Logger } from "../platform/logger";
+import type { PeriodicTask } from "../platform/periodic";
 import { type Infrastructure, type InfrastructureConfig, startInfrastructure } from "../platform/services";
 import { accountMailer } from "./account-mail";
 import { openAccounts } from "./accounts";
 import { openCatalogServices } from "./catalog";
+import { startReservationSweeper } from "./checkout";
 
 export type ServiceConfig = InfrastructureConfig &
   Pick<
@@ -26,6 +28,8 @@ export interface Services extends Infrastructure {
   auth: AuthPlatform;
   accounts: AccountsDeps;
   catalog: CatalogServices;
+  /** Returns the stock of checkouts past their time. */
+  reservations: PeriodicTask;
   /** The configured or stored auth secret, for what the app signs itself (device cookies). */
   authSecret: string;
 }
@@ -70,14 +74,17 @@ export function startServices(
     publicUrl: config.publicUrl,
     logger,
   });
+  const reservations = startReservationSweeper(database.db, infrastructure.cache, logger);
   return {
     ...infrastructure,
     auth,
     accounts,
     catalog,
+    reservations,
     authSecret: secret,
     async close() {
       auth.close();
+      await reservations.stop();
       await infrastructure.close();
     },
   };

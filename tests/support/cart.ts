@@ -1,4 +1,6 @@
-import type { ApiResponse } from "./app";
+import { expect } from "vitest";
+import type { ApiResponse, TestApp } from "./app";
+import { json } from "./auth";
 
 export const CART_COOKIE = "joxicrochet-cart";
 
@@ -12,4 +14,21 @@ export function cartCookie(response: ApiResponse): string {
   const line = cartSetCookie(response);
   if (!line) throw new Error("the answer sets no cart cookie");
   return line.split(";")[0] ?? "";
+}
+
+/** A new guest's cart holding these lines, added through the API: the cookie that reaches it. */
+export async function guestCartWith(
+  api: TestApp,
+  lines: [productId: number, quantity: number][],
+): Promise<string> {
+  let cookie = "";
+  for (const [productId, quantity] of lines) {
+    const added = await api.request(
+      "/api/cart/lines",
+      json({ productId, quantity }, cookie ? { cookie } : {}),
+    );
+    expect(added.status, added.text).toBe(200);
+    cookie ||= cartCookie(added);
+  }
+  return cookie;
 }

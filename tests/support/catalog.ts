@@ -29,3 +29,22 @@ export function metricValue(metricsText: string, name: string, labels: string): 
   const line = metricsText.split("\n").find((row) => row.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(" ").at(-1)) : 0;
 }
+
+/** A product on sale with exactly this stock (set by a staff adjustment after creation); its id. */
+export async function productWithStock(
+  api: TestApp,
+  admin: Record<string, string>,
+  stock: number,
+  amount = 1500,
+): Promise<number> {
+  const id = await publishedProduct(api, admin, undefined, amount);
+  const delta = stock - 4;
+  if (delta !== 0) {
+    const adjusted = await api.request(
+      `/api/products/${id}/stock-adjustments`,
+      json({ delta, reason: delta > 0 ? "restock" : "correction" }, admin),
+    );
+    expect(adjusted.status, adjusted.text).toBe(201);
+  }
+  return id;
+}

@@ -15,9 +15,26 @@ export interface LineRequest {
 const ownedBy = (owner: CartOwner): SQL =>
   owner.kind === "customer" ? eq(carts.userId, owner.userId) : eq(carts.guestTokenHash, owner.tokenHash);
 
+/**
+ * The units the owner can have: the product's stock, plus what the owner's own open checkout holds
+ * of it (taken from stock when it started, and theirs until it ends).
+ */
+const stockFor = (owner: CartOwner): SQL<number> => {
+  // Spelt out with table names: inside a single-table select, drizzle leaves columns unqualified.
+  const ownerMatch =
+    owner.kind === "customer"
+      ? sql`"checkouts"."user_id" = ${owner.userId}`
+      : sql`"checkouts"."guest_token_hash" = ${owner.tokenHash}`;
+  return sql<number>`"products"."stock" + coalesce((
+    select sum("checkout_lines"."quantity") from "checkout_lines"
+    join "checkouts" on "checkouts"."id" = "checkout_lines"."checkout_id"
+    where "checkout_lines"."product_id" = "products"."id" and "checkouts"."status" = 'open'
+      and "checkouts"."expires_at" > now() and ${ownerMatch}), 0)::int`;
+};
+
 export async function getCart(db: Db | Tx, owner: CartOwner): Promise<CartView> {
   const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
-  return cart ? cartView(await linesOf(db, cart.id)) : cartView([]);
+  return cart ? cartView(await linesOf(db, cart.id, owner)) : cartView([]);
 }
 
 /**
@@ -27,7 +44,7 @@ export async function getCart(db: Db | Tx, owner: CartOwner): Promise<CartView> 
  */
 export async function addLine(db: Db, owner: CartOwner, request: LineRequest): Promise<CartView> {
   return db.transaction(async (tx) => {
-    const product = await productOnSale(tx, request.productId);
+    const product = await productOnSale(tx, owner, request.productId);
     const cartId = await lockedCart(tx, owner, { create: true });
     if (cartId === undefined) throw new Error("a cart that was just created is missing");
     const [line] = await tx
@@ -52,7 +69,7 @@ export async function addLine(db: Db, owner: CartOwner, request: LineRequest): P
       });
     }
     await touch(tx, cartId);
-    return cartView(await linesOf(tx, cartId));
+    return cartView(await linesOf(tx, cartId, owner));
   });
 }
 
@@ -61,7 +78,7 @@ export async function setQuantity(db: Db, owner: CartOwner, request: LineRequest
     const cartId = await lockedCart(tx, owner, { create: false });
     const [line] = cartId
       ? await tx
-          .select({ stock: products.stock })
+          .select({ stock: stockFor(owner) })
           .from(cartLines)
           .innerJoin(products, eq(products.id, cartLines.productId))
           .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, request.productId)))
@@ -73,7 +90,7 @@ export async function setQuantity(db: Db, owner: CartOwner, request: LineRequest
       .set({ quantity: request.quantity })
       .where(and(eq(cartLines.cartId, cartId), eq(cartLines.productId, request.productId)));
     await touch(tx, cartId);
-    return cartView(await linesOf(tx, cartId));
+    return cartView(await linesOf(tx, cartId, owner));
   });
 }
 
@@ -88,7 +105,7 @@ export async function removeLine(db: Db, owner: CartOwner, productId: number): P
       : [];
     if (cartId === undefined || removed.length === 0) throw missingLine(productId);
     await touch(tx, cartId);
-    return cartView(await linesOf(tx, cartId));
+    return cartView(await linesOf(tx, cartId, owner));
   });
 }
 
@@ -97,13 +114,13 @@ export async function clearCart(db: Db, owner: CartOwner): Promise<void> {
   if (cart) await db.delete(cartLines).where(eq(cartLines.cartId, cart.id));
 }
 
-async function productOnSale(tx: Tx, productId: number) {
+async function productOnSale(tx: Tx, owner: CartOwner, productId: number) {
   const [product] = await tx
     .select({
       id: products.id,
       priceCents: products.priceCents,
       currency: products.currency,
-      stock: products.stock,
+      stock: stockFor(owner),
       status: products.status,
       deletedAt: products.deletedAt,
     })
@@ -163,7 +180,7 @@ export function missingLine(productId: number): DomainError {
   return new DomainError("not_found", `The cart has no line for product ${productId}`);
 }
 
-async function linesOf(db: Db | Tx, cartId: string): Promise<CartLineRecord[]> {
+async function linesOf(db: Db | Tx, cartId: string, owner: CartOwner): Promise<CartLineRecord[]> {
   const rows = await db
     .select({
       productId: cartLines.productId,
@@ -173,7 +190,7 @@ async function linesOf(db: Db | Tx, cartId: string): Promise<CartLineRecord[]> {
       slug: products.slug,
       name: products.name,
       priceCents: products.priceCents,
-      stock: products.stock,
+      stock: stockFor(owner),
       status: products.status,
       deletedAt: products.deletedAt,
     })

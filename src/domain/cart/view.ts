@@ -1,6 +1,6 @@
 import type { ProductStatus } from "../catalog/products/model.ts";
 
-export const CART_CURRENCY = "EUR";
+export const CART_CURRENCY = "EUR" as const;
 export const MAX_LINE_QUANTITY = 99;
 export const MAX_CART_LINES = 100;
 

@@ -1,10 +1,11 @@
-import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   type InventoryEntryRow,
   inventoryLedger,
   products,
   type StockReason,
+  stockReasons,
 } from "../../../db/schema/index.ts";
 import type { Db } from "../../platform/db.ts";
 import { DomainError } from "../errors.ts";
@@ -116,7 +117,12 @@ export async function listStockAdjustments(
     .select()
     .from(inventoryLedger)
     .where(
-      and(eq(inventoryLedger.productId, productId), after ? lt(inventoryLedger.id, after.id) : undefined),
+      and(
+        eq(inventoryLedger.productId, productId),
+        // Staff's adjustments; the movements of checkouts are in the ledger too, not in this list.
+        inArray(inventoryLedger.reason, [...stockReasons]),
+        after ? lt(inventoryLedger.id, after.id) : undefined,
+      ),
     )
     .orderBy(desc(inventoryLedger.id))
     .limit(page.limit + 1);
@@ -128,12 +134,18 @@ export async function listStockAdjustments(
   };
 }
 
+const isAdjustment = (reason: string): reason is StockReason =>
+  (stockReasons as readonly string[]).includes(reason);
+
 function toEntry(row: InventoryEntryRow): InventoryEntry {
+  const { reason } = row;
+  if (!isAdjustment(reason))
+    throw new Error(`ledger line ${row.id} is a checkout's movement, not an adjustment`);
   return {
     id: row.id,
     productId: row.productId,
     delta: row.delta,
-    reason: row.reason,
+    reason,
     note: row.note,
     stockAfter: row.stockAfter,
     actorId: row.actorId,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cartLines, carts } from "../../../db/schema/index.ts";
 import { type ApiResponse, createTestApp, type TestApp } from "../../support/app";
 import { bearer, cookieHeader, json, newAccount, registered, signedInAdmin } from "../../support/auth";
-import { CART_COOKIE, cartCookie } from "../../support/cart";
+import { CART_COOKIE, guestCartWith } from "../../support/cart";
 import { patchAnyVersion, publishedProduct } from "../../support/catalog";
 import { totp } from "../../support/totp";
 
@@ -27,18 +27,7 @@ describe("signing in with a guest cart", () => {
     await api.close();
   });
 
-  async function guestCart(lines: [productId: number, quantity: number][]): Promise<string> {
-    let cookie = "";
-    for (const [productId, quantity] of lines) {
-      const added = await api.request(
-        "/api/cart/lines",
-        json({ productId, quantity }, cookie ? { cookie } : {}),
-      );
-      expect(added.status, added.text).toBe(200);
-      cookie ||= cartCookie(added);
-    }
-    return cookie;
-  }
+  const guestCart = (lines: [productId: number, quantity: number][]) => guestCartWith(api, lines);
 
   const login = (account: { email: string; password: string }, cookie: string) =>
     api.request("/api/auth/login", json({ email: account.email, password: account.password }, { cookie }));

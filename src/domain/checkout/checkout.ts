@@ -1,0 +1,230 @@
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import {
+  cartLines,
+  carts,
+  checkoutLines,
+  checkouts,
+  inventoryLedger,
+  products,
+} from "../../../db/schema/index.ts";
+import type { Db } from "../../platform/db.ts";
+import type { CartOwner } from "../cart/owner.ts";
+import { DomainError } from "../errors.ts";
+import { type CheckoutView, checkoutView } from "./view.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** How long a checkout holds its stock. */
+export const RESERVATION_MINUTES = 15;
+
+/** Not guessable, not countable: 128 random bits. */
+const newCheckoutId = () => `chk_${randomBytes(16).toString("base64url")}`;
+
+const ownedBy = (owner: CartOwner) =>
+  owner.kind === "customer"
+    ? eq(checkouts.userId, owner.userId)
+    : eq(checkouts.guestTokenHash, owner.tokenHash);
+
+/**
+ * Starts a checkout from the owner's cart: every line must be on sale, and its units are taken
+ * from stock for RESERVATION_MINUTES. An open checkout of the same owner ends first, giving its
+ * units back. Stock is taken by conditional decrements in product-id order, quantities of one
+ * product summed first, so that concurrent checkouts can neither oversell nor deadlock: the one
+ * that finds too few units fails whole (409 `out_of_stock`) and holds nothing.
+ */
+export async function startCheckout(db: Db, owner: CartOwner): Promise<CheckoutView> {
+  return db.transaction(async (tx) => {
+    const cart = await cartToCheck(tx, owner);
+    await endOpenCheckout(tx, owner, "cancelled");
+    const id = newCheckoutId();
+    const actorId = owner.kind === "customer" ? owner.userId : null;
+    const wanted = summedByProduct(cart);
+    for (const [productId, quantity] of wanted) await reserve(tx, productId, quantity, id, actorId);
+    await tx.insert(checkouts).values({
+      id,
+      ...(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash }),
+      expiresAt: sql`now() + make_interval(mins => ${RESERVATION_MINUTES})`,
+    });
+    await tx.insert(checkoutLines).values(
+      [...wanted].map(([productId, quantity]) => ({
+        checkoutId: id,
+        productId,
+        quantity,
+        unitPriceCents: cart.find((line) => line.productId === productId)?.priceCents ?? 0,
+      })),
+    );
+    return loadCheckout(tx, owner, id);
+  });
+}
+
+export async function getCheckout(db: Db, owner: CartOwner, id: string): Promise<CheckoutView> {
+  return loadCheckout(db, owner, id);
+}
+
+/**
+ * Ends the open checkouts past their time and gives their units back, a batch at a time; the
+ * products whose stock came back, so that the catalog's cached answers can be dropped.
+ */
+export async function releaseExpiredCheckouts(db: Db, batch = 100): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const expired = await tx
+      .select({ id: checkouts.id })
+      .from(checkouts)
+      .where(and(eq(checkouts.status, "open"), lte(checkouts.expiresAt, sql`now()`)))
+      .orderBy(asc(checkouts.expiresAt))
+      .limit(batch)
+      .for("update", { skipLocked: true });
+    const released = new Set<number>();
+    for (const { id } of expired) {
+      for (const productId of await giveBack(tx, id, "expired")) released.add(productId);
+    }
+    return [...released];
+  });
+}
+
+interface CartLineToCheck {
+  productId: number;
+  quantity: number;
+  priceCents: number;
+  onSale: boolean;
+}
+
+async function cartToCheck(tx: Tx, owner: CartOwner): Promise<CartLineToCheck[]> {
+  const ownerCart =
+    owner.kind === "customer" ? eq(carts.userId, owner.userId) : eq(carts.guestTokenHash, owner.tokenHash);
+  const [cart] = await tx.select({ id: carts.id }).from(carts).where(ownerCart).for("update");
+  const lines = cart
+    ? await tx
+        .select({
+          productId: cartLines.productId,
+          quantity: cartLines.quantity,
+          priceCents: products.priceCents,
+          onSale: sql<boolean>`${products.status} = 'active' and ${products.deletedAt} is null`,
+        })
+        .from(cartLines)
+        .innerJoin(products, eq(products.id, cartLines.productId))
+        .where(eq(cartLines.cartId, cart.id))
+        .orderBy(asc(cartLines.productId))
+    : [];
+  if (lines.length === 0)
+    throw new DomainError("cart_empty", "The cart is empty: there is nothing to check out");
+  const unavailable = lines.find((line) => !line.onSale);
+  if (unavailable) {
+    throw new DomainError("product_unavailable", `Product ${unavailable.productId} is no longer on sale`, {
+      productId: unavailable.productId,
+    });
+  }
+  return lines;
+}
+
+function summedByProduct(lines: CartLineToCheck[]): Map<number, number> {
+  const sums = new Map<number, number>();
+  for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
+    sums.set(line.productId, (sums.get(line.productId) ?? 0) + line.quantity);
+  }
+  return sums;
+}
+
+async function reserve(
+  tx: Tx,
+  productId: number,
+  quantity: number,
+  checkoutId: string,
+  actorId: string | null,
+) {
+  const [taken] = await tx
+    .update(products)
+    .set({
+      stock: sql`${products.stock} - ${quantity}`,
+      version: sql`${products.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(products.id, productId), sql`${products.stock} >= ${quantity}`))
+    .returning({ stock: products.stock });
+  if (!taken) {
+    const [product] = await tx
+      .select({ stock: products.stock })
+      .from(products)
+      .where(eq(products.id, productId));
+    throw new DomainError("out_of_stock", `Only ${product?.stock ?? 0} of product ${productId} left`, {
+      productId,
+      available: product?.stock ?? 0,
+    });
+  }
+  await tx.insert(inventoryLedger).values({
+    productId,
+    delta: -quantity,
+    reason: "reserved",
+    stockAfter: taken.stock,
+    note: `checkout ${checkoutId}`,
+    actorId,
+  });
+}
+
+async function endOpenCheckout(tx: Tx, owner: CartOwner, status: "cancelled"): Promise<void> {
+  const [open] = await tx
+    .select({ id: checkouts.id })
+    .from(checkouts)
+    .where(and(ownedBy(owner), eq(checkouts.status, "open")))
+    .for("update");
+  if (open) await giveBack(tx, open.id, status);
+}
+
+/** Ends an open checkout and returns its units to stock, a ledger line each; the products touched. */
+async function giveBack(tx: Tx, checkoutId: string, status: "expired" | "cancelled"): Promise<number[]> {
+  const lines = await tx
+    .select({ productId: checkoutLines.productId, quantity: checkoutLines.quantity })
+    .from(checkoutLines)
+    .where(eq(checkoutLines.checkoutId, checkoutId))
+    .orderBy(asc(checkoutLines.productId));
+  for (const line of lines) {
+    const [returned] = await tx
+      .update(products)
+      .set({
+        stock: sql`${products.stock} + ${line.quantity}`,
+        version: sql`${products.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(products.id, line.productId))
+      .returning({ stock: products.stock });
+    await tx.insert(inventoryLedger).values({
+      productId: line.productId,
+      delta: line.quantity,
+      reason: "released",
+      stockAfter: returned?.stock ?? 0,
+      note: `checkout ${checkoutId} ${status}`,
+    });
+  }
+  await tx.update(checkouts).set({ status, updatedAt: sql`now()` }).where(eq(checkouts.id, checkoutId));
+  return lines.map((line) => line.productId);
+}
+
+async function loadCheckout(db: Db | Tx, owner: CartOwner, id: string): Promise<CheckoutView> {
+  const [checkout] = await db
+    .select({
+      id: checkouts.id,
+      status: checkouts.status,
+      expiresAt: checkouts.expiresAt,
+      createdAt: checkouts.createdAt,
+      pastItsTime: sql<boolean>`${checkouts.expiresAt} <= now()`,
+    })
+    .from(checkouts)
+    .where(and(eq(checkouts.id, id), ownedBy(owner)));
+  if (!checkout) throw new DomainError("not_found", "There is no such checkout");
+  const lines = await db
+    .select({
+      productId: checkoutLines.productId,
+      quantity: checkoutLines.quantity,
+      unitPriceCents: checkoutLines.unitPriceCents,
+      slug: products.slug,
+      name: products.name,
+    })
+    .from(checkoutLines)
+    .innerJoin(products, eq(products.id, checkoutLines.productId))
+    .where(inArray(checkoutLines.checkoutId, [id]))
+    .orderBy(asc(checkoutLines.productId));
+  // Past its time it no longer holds anything, whether or not the sweeper has come by yet.
+  const status = checkout.status === "open" && checkout.pastItsTime ? "expired" : checkout.status;
+  return checkoutView({ ...checkout, status }, lines);
+}
