@@ -42,6 +42,8 @@ export interface AppDependencies {
     | "bodyLimitBytes"
     | "rateLimitPerMinute"
     | "rateLimitScale"
+    | "shippingMethods"
+    | "taxRatePercent"
     | "trustedProxies"
     | "metricsToken"
   >;
@@ -109,7 +111,11 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
     ...adminHandlers(catalog),
     ...cartHandlers({ db: database.db, secureCookies: deps.config.env === "production" }),
-    ...checkoutHandlers({ db: database.db }),
+    ...checkoutHandlers({
+      db: database.db,
+      shippingMethods: deps.config.shippingMethods,
+      taxRateBasisPoints: Math.round(deps.config.taxRatePercent * 100),
+    }),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
   const devices = trustedDevices({

@@ -18,6 +18,35 @@ const origin = z.string().refine((value) => {
   }
 }, "must be an origin such as https://shop.example (scheme, host and optional port, no path)");
 
+const ShippingMethodsSchema = z
+  .string()
+  .transform((value, context) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      context.addIssue("must be JSON: a list of { id, name, priceCents }");
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "ids are lower-case letters, digits and hyphens"),
+          name: z.string().min(1).max(80),
+          priceCents: z.int().min(0).max(1_000_000),
+        }),
+      )
+      .min(1)
+      .max(20),
+  );
+
+/** Flat rates when SHIPPING_METHODS is unset. */
+const DEFAULT_SHIPPING_METHODS = [
+  { id: "standard", name: "Standard delivery (3-5 working days)", priceCents: 495 },
+  { id: "express", name: "Express delivery (1-2 working days)", priceCents: 995 },
+];
+
 const EnvironmentSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -69,6 +98,8 @@ const EnvironmentSchema = z.object({
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   PASSWORD_HASH_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(2),
+  SHIPPING_METHODS: ShippingMethodsSchema.default(DEFAULT_SHIPPING_METHODS),
+  TAX_RATE_PERCENT: z.coerce.number().min(0).max(100).default(0),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -110,6 +141,10 @@ export interface Config {
   passwordHashConcurrency: number;
   /** A password hash that would wait longer than this is refused at once (503, Retry-After). */
   passwordHashMaxWaitSeconds: number;
+  /** The flat-rate shipping methods a checkout offers, prices in cents. */
+  shippingMethods: { id: string; name: string; priceCents: number }[];
+  /** Tax added to a checkout's goods and shipping, in percent; 0 when prices include it. */
+  taxRatePercent: number;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY ?? availableParallelism(),
     passwordHashMaxWaitSeconds: e.PASSWORD_HASH_MAX_WAIT_SECONDS,
+    shippingMethods: e.SHIPPING_METHODS,
+    taxRatePercent: e.TAX_RATE_PERCENT,
   };
 }

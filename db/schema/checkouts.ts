@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -11,6 +12,16 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth.ts";
 import { products } from "./products.ts";
+
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2?: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  phone?: string;
+}
 
 export const checkoutStatuses = ["open", "expired", "cancelled", "completed"] as const;
 export type CheckoutStatus = (typeof checkoutStatuses)[number];
@@ -26,6 +37,12 @@ export const checkouts = pgTable(
     userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     guestTokenHash: text("guest_token_hash"),
     status: text().$type<CheckoutStatus>().notNull().default("open"),
+    email: text(),
+    shippingAddress: jsonb("shipping_address").$type<ShippingAddress>(),
+    shippingMethod: text("shipping_method"),
+    shippingCents: integer("shipping_cents"),
+    // The rate of the moment the checkout started: a change of configuration does not move a total.
+    taxRateBasisPoints: integer("tax_rate_basis_points").notNull().default(0),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

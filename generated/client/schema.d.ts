@@ -463,7 +463,13 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Set the contact address, shipping address or shipping method
+     * @description Sets any of the three on an open checkout; the answer is the checkout with its totals. A
+     *     method that is not among `shippingOptions` is 422; a checkout that has ended (expired,
+     *     replaced or completed) is 409 `checkout_closed`.
+     */
+    patch: operations["updateCheckout"];
     trace?: never;
   };
   "/api/auth/register": {
@@ -2085,8 +2091,46 @@ export interface components {
       lineTotal: components["schemas"]["PriceTotal"];
     };
     /**
+     * @description Where the parcel goes.
+     * @example {
+     *       "name": "Ada Lovelace",
+     *       "line1": "12 Wool Street",
+     *       "postalCode": "10115",
+     *       "city": "Berlin",
+     *       "country": "DE"
+     *     }
+     */
+    ShippingAddress: {
+      /** @example Ada Lovelace */
+      name: string;
+      /** @example 12 Wool Street */
+      line1: string;
+      /** @example Flat 3 */
+      line2?: string;
+      /** @example 10115 */
+      postalCode: string;
+      /** @example Berlin */
+      city: string;
+      /**
+       * @description ISO 3166-1 alpha-2 code.
+       * @example DE
+       */
+      country: string;
+      /** @example +49 30 1234567 */
+      phone?: string;
+    };
+    /** @description A flat-rate shipping method. */
+    ShippingOption: {
+      /** @example standard */
+      id: string;
+      /** @example Standard delivery (3-5 working days) */
+      name: string;
+      price: components["schemas"]["Price"];
+    };
+    /**
      * @description A checkout started from the cart. While `open`, it holds the stock of its lines until
-     *     `expiresAt` (15 minutes); the prices are those of the moment it started.
+     *     `expiresAt` (15 minutes); the prices are those of the moment it started. Totals are the
+     *     server's: goods, shipping once a method is chosen, and tax if the shop charges it on top.
      * @example {
      *       "id": "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
      *       "status": "open",
@@ -2108,10 +2152,57 @@ export interface components {
      *         }
      *       ],
      *       "itemCount": 2,
+     *       "email": "ada@example.com",
+     *       "shippingAddress": {
+     *         "name": "Ada Lovelace",
+     *         "line1": "12 Wool Street",
+     *         "postalCode": "10115",
+     *         "city": "Berlin",
+     *         "country": "DE"
+     *       },
+     *       "shippingMethod": {
+     *         "id": "standard",
+     *         "name": "Standard delivery (3-5 working days)",
+     *         "price": {
+     *           "amount": 495,
+     *           "currency": "EUR"
+     *         }
+     *       },
+     *       "shippingOptions": [
+     *         {
+     *           "id": "standard",
+     *           "name": "Standard delivery (3-5 working days)",
+     *           "price": {
+     *             "amount": 495,
+     *             "currency": "EUR"
+     *           }
+     *         },
+     *         {
+     *           "id": "express",
+     *           "name": "Express delivery (1-2 working days)",
+     *           "price": {
+     *             "amount": 995,
+     *             "currency": "EUR"
+     *           }
+     *         }
+     *       ],
      *       "subtotal": {
      *         "amount": 4998,
      *         "currency": "EUR"
      *       },
+     *       "shipping": {
+     *         "amount": 495,
+     *         "currency": "EUR"
+     *       },
+     *       "tax": {
+     *         "amount": 0,
+     *         "currency": "EUR"
+     *       },
+     *       "total": {
+     *         "amount": 5493,
+     *         "currency": "EUR"
+     *       },
+     *       "readyForPayment": true,
      *       "createdAt": "2026-12-02T10:15:00Z"
      *     }
      */
@@ -2129,12 +2220,63 @@ export interface components {
        * @example 2
        */
       itemCount: number;
+      /**
+       * Format: email
+       * @description Where the order's mails go; null until set.
+       */
+      email: string | null;
+      /** @description Absent until set. */
+      shippingAddress?: components["schemas"]["ShippingAddress"];
+      /** @description The chosen method, at its price when chosen; null until chosen. */
+      shippingMethod: {
+        /** @example standard */
+        id: string;
+        /** @example Standard delivery (3-5 working days) */
+        name: string;
+        price: components["schemas"]["Price"];
+      } | null;
+      shippingOptions: components["schemas"]["ShippingOption"][];
+      /** @description The goods. */
       subtotal: components["schemas"]["PriceTotal"];
+      /** @description Null until a method is chosen. */
+      shipping: {
+        /**
+         * Format: int32
+         * @example 495
+         */
+        amount: number;
+        /**
+         * @example EUR
+         * @enum {string}
+         */
+        currency: "EUR";
+      } | null;
+      tax: components["schemas"]["PriceTotal"];
+      /** @description Goods, shipping and tax. */
+      total: components["schemas"]["PriceTotal"];
+      /** @description Open, with an e-mail address, a shipping address and a shipping method. */
+      readyForPayment: boolean;
       /**
        * Format: date-time
        * @example 2026-12-02T10:15:00Z
        */
       createdAt: string;
+    };
+    /**
+     * @description What to set on the checkout; at least one of the three.
+     * @example {
+     *       "email": "ada@example.com",
+     *       "shippingMethod": "standard"
+     *     }
+     */
+    CheckoutUpdate: {
+      email?: components["schemas"]["Email"];
+      shippingAddress?: components["schemas"]["ShippingAddress"];
+      /**
+       * @description The id of one of the checkout's `shippingOptions`.
+       * @example standard
+       */
+      shippingMethod?: string;
     };
   };
   responses: {
@@ -4221,6 +4363,53 @@ export interface operations {
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
       404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  updateCheckout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The checkout's id.
+         * @example chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc
+         */
+        checkoutId: components["parameters"]["CheckoutId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CheckoutUpdate"];
+      };
+    };
+    responses: {
+      /** @description The checkout. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Checkout"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["UnprocessableEntity"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };

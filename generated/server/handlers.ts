@@ -35,6 +35,7 @@ export type Handlers<E extends Env = Env> = {
   updateCartLine: RouteHandler<typeof routes.updateCartLine, E>;
   startCheckout: RouteHandler<typeof routes.startCheckout, E>;
   getCheckout: RouteHandler<typeof routes.getCheckout, E>;
+  updateCheckout: RouteHandler<typeof routes.updateCheckout, E>;
   registerAccount: RouteHandler<typeof routes.registerAccount, E>;
   signIn: RouteHandler<typeof routes.signIn, E>;
   signOut: RouteHandler<typeof routes.signOut, E>;

@@ -15,6 +15,7 @@ import {
   CategoryUpdateSchema,
   CheckoutIdSchema,
   CheckoutSchema,
+  CheckoutUpdateSchema,
   CredentialsSchema,
   CursorSchema,
   EmailAddressSchema,
@@ -6433,6 +6434,273 @@ export const getCheckout = createRoute({
   },
 });
 
+/** Set the contact address, shipping address or shipping method */
+export const updateCheckout = createRoute({
+  operationId: "updateCheckout",
+  method: "patch",
+  path: "/api/checkouts/{checkoutId}",
+  tags: ["checkout"],
+  summary: "Set the contact address, shipping address or shipping method",
+  description:
+    "Sets any of the three on an open checkout; the answer is the checkout with its totals. A\nmethod that is not among `shippingOptions` is 422; a checkout that has ended (expired,\nreplaced or completed) is 409 `checkout_closed`.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      checkoutId: CheckoutIdSchema.openapi({
+        param: { description: "The checkout's id.", example: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc" },
+      }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: CheckoutUpdateSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The checkout.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: CheckoutSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    422: {
+      description: "The request is well formed but cannot be carried out as it stands.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/invalid_image",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "The image could not be decoded",
+            code: "invalid_image",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
 /** Create a customer account */
 export const registerAccount = createRoute({
   operationId: "registerAccount",
@@ -9944,6 +10212,7 @@ export const routes = {
   updateCartLine,
   startCheckout,
   getCheckout,
+  updateCheckout,
   registerAccount,
   signIn,
   signOut,

@@ -1311,8 +1311,82 @@ export const CheckoutLineSchema = z
 export type CheckoutLine = z.infer<typeof CheckoutLineSchema>;
 
 /**
+ * Where the parcel goes.
+ */
+export const ShippingAddressSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Ada Lovelace", pattern: "^[^\\u0000]*$" }),
+    line1: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "12 Wool Street", pattern: "^[^\\u0000]*$" }),
+    line2: z
+      .string()
+      .max(200)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Flat 3", pattern: "^[^\\u0000]*$" })
+      .optional(),
+    postalCode: z
+      .string()
+      .min(1)
+      .max(20)
+      .regex(new RegExp("^[A-Za-z0-9 -]+$", "u"))
+      .openapi({ example: "10115", pattern: "^[A-Za-z0-9 -]+$" }),
+    city: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Berlin", pattern: "^[^\\u0000]*$" }),
+    country: z
+      .string()
+      .regex(new RegExp("^[A-Z]{2}$", "u"))
+      .openapi({ description: "ISO 3166-1 alpha-2 code.", example: "DE", pattern: "^[A-Z]{2}$" }),
+    phone: z
+      .string()
+      .max(30)
+      .regex(new RegExp("^\\+?[0-9 ()-]{3,30}$", "u"))
+      .openapi({ example: "+49 30 1234567", pattern: "^\\+?[0-9 ()-]{3,30}$" })
+      .optional(),
+  })
+  .openapi("ShippingAddress", {
+    description: "Where the parcel goes.",
+    example: {
+      name: "Ada Lovelace",
+      line1: "12 Wool Street",
+      postalCode: "10115",
+      city: "Berlin",
+      country: "DE",
+    },
+  });
+export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
+
+/**
+ * A flat-rate shipping method.
+ */
+export const ShippingOptionSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u"))
+      .openapi({ example: "standard", pattern: "^[a-z0-9][a-z0-9-]{0,31}$" }),
+    name: z.string().openapi({ example: "Standard delivery (3-5 working days)" }),
+    price: PriceSchema,
+  })
+  .openapi("ShippingOption", { description: "A flat-rate shipping method." });
+export type ShippingOption = z.infer<typeof ShippingOptionSchema>;
+
+/**
  * A checkout started from the cart. While `open`, it holds the stock of its lines until
- * `expiresAt` (15 minutes); the prices are those of the moment it started.
+ * `expiresAt` (15 minutes); the prices are those of the moment it started. Totals are the
+ * server's: goods, shipping once a method is chosen, and tax if the shop charges it on top.
  */
 export const CheckoutSchema = z
   .strictObject({
@@ -1321,12 +1395,42 @@ export const CheckoutSchema = z
     expiresAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:30:00Z" }),
     lines: z.array(CheckoutLineSchema).min(1).max(100),
     itemCount: z.int().min(1).max(9900).openapi({ example: 2, format: "int32" }),
-    subtotal: PriceTotalSchema,
+    email: z
+      .email({ pattern: EMAIL })
+      .max(254)
+      .nullable()
+      .openapi({ description: "Where the order's mails go; null until set." }),
+    shippingAddress: ShippingAddressSchema.openapi({ description: "Absent until set." }).optional(),
+    shippingMethod: z
+      .strictObject({
+        id: z
+          .string()
+          .regex(new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u"))
+          .openapi({ example: "standard", pattern: "^[a-z0-9][a-z0-9-]{0,31}$" }),
+        name: z.string().openapi({ example: "Standard delivery (3-5 working days)" }),
+        price: PriceSchema,
+      })
+      .nullable()
+      .openapi({ description: "The chosen method, at its price when chosen; null until chosen." }),
+    shippingOptions: z.array(ShippingOptionSchema).max(20),
+    subtotal: PriceTotalSchema.openapi({ description: "The goods." }),
+    shipping: z
+      .strictObject({
+        amount: z.int().min(0).max(1000000).openapi({ example: 495, format: "int32" }),
+        currency: z.enum(["EUR"]).openapi({ example: "EUR" }),
+      })
+      .nullable()
+      .openapi({ description: "Null until a method is chosen." }),
+    tax: PriceTotalSchema,
+    total: PriceTotalSchema.openapi({ description: "Goods, shipping and tax." }),
+    readyForPayment: z
+      .boolean()
+      .openapi({ description: "Open, with an e-mail address, a shipping address and a shipping method." }),
     createdAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:15:00Z" }),
   })
   .openapi("Checkout", {
     description:
-      "A checkout started from the cart. While `open`, it holds the stock of its lines until\n`expiresAt` (15 minutes); the prices are those of the moment it started.\n",
+      "A checkout started from the cart. While `open`, it holds the stock of its lines until\n`expiresAt` (15 minutes); the prices are those of the moment it started. Totals are the\nserver's: goods, shipping once a method is chosen, and tax if the shop charges it on top.\n",
     example: {
       id: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
       status: "open",
@@ -1342,8 +1446,60 @@ export const CheckoutSchema = z
         },
       ],
       itemCount: 2,
+      email: "ada@example.com",
+      shippingAddress: {
+        name: "Ada Lovelace",
+        line1: "12 Wool Street",
+        postalCode: "10115",
+        city: "Berlin",
+        country: "DE",
+      },
+      shippingMethod: {
+        id: "standard",
+        name: "Standard delivery (3-5 working days)",
+        price: { amount: 495, currency: "EUR" },
+      },
+      shippingOptions: [
+        {
+          id: "standard",
+          name: "Standard delivery (3-5 working days)",
+          price: { amount: 495, currency: "EUR" },
+        },
+        {
+          id: "express",
+          name: "Express delivery (1-2 working days)",
+          price: { amount: 995, currency: "EUR" },
+        },
+      ],
       subtotal: { amount: 4998, currency: "EUR" },
+      shipping: { amount: 495, currency: "EUR" },
+      tax: { amount: 0, currency: "EUR" },
+      total: { amount: 5493, currency: "EUR" },
+      readyForPayment: true,
       createdAt: "2026-12-02T10:15:00Z",
     },
   });
 export type Checkout = z.infer<typeof CheckoutSchema>;
+
+/**
+ * What to set on the checkout; at least one of the three.
+ */
+export const CheckoutUpdateSchema = z
+  .strictObject({
+    email: EmailSchema.optional(),
+    shippingAddress: ShippingAddressSchema.optional(),
+    shippingMethod: z
+      .string()
+      .regex(new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u"))
+      .openapi({
+        description: "The id of one of the checkout's `shippingOptions`.",
+        example: "standard",
+        pattern: "^[a-z0-9][a-z0-9-]{0,31}$",
+      })
+      .optional(),
+  })
+  .openapi("CheckoutUpdate", {
+    description: "What to set on the checkout; at least one of the three.",
+    example: { email: "ada@example.com", shippingMethod: "standard" },
+  });
+export type CheckoutUpdate = z.infer<typeof CheckoutUpdateSchema>;

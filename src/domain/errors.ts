@@ -26,6 +26,7 @@ export type DomainErrorCode =
   | "cart_full"
   | "cart_empty"
   | "out_of_stock"
+  | "checkout_closed"
   | "category_cycle"
   | "category_too_deep"
   | "category_not_empty"

@@ -44,6 +44,7 @@ const DOMAIN_STATUS: Record<
   cart_full: { status: 400, title: "Cart full" },
   cart_empty: { status: 409, title: "Cart empty" },
   out_of_stock: { status: 409, title: "Out of stock" },
+  checkout_closed: { status: 409, title: "Checkout ended" },
   category_cycle: { status: 409, title: "Category cycle" },
   category_too_deep: { status: 409, title: "Category nested too deep" },
   category_not_empty: { status: 409, title: "Category not empty" },

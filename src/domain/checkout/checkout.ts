@@ -7,6 +7,7 @@ import {
   checkouts,
   inventoryLedger,
   products,
+  type ShippingAddress,
 } from "../../../db/schema/index.ts";
 import type { Db } from "../../platform/db.ts";
 import type { CartOwner } from "../cart/owner.ts";
@@ -14,6 +15,26 @@ import { DomainError } from "../errors.ts";
 import { type CheckoutView, checkoutView } from "./view.ts";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface ShippingMethod {
+  id: string;
+  name: string;
+  priceCents: number;
+}
+
+export interface CheckoutDeps {
+  db: Db;
+  /** The flat rates on offer. */
+  shippingMethods: ShippingMethod[];
+  /** Tax on goods and shipping, in hundredths of a percent (1900 is 19 %). */
+  taxRateBasisPoints: number;
+}
+
+export interface CheckoutChanges {
+  email?: string;
+  shippingAddress?: ShippingAddress;
+  shippingMethod?: string;
+}
 
 /** How long a checkout holds its stock. */
 export const RESERVATION_MINUTES = 15;
@@ -33,8 +54,8 @@ const ownedBy = (owner: CartOwner) =>
  * product summed first, so that concurrent checkouts can neither oversell nor deadlock: the one
  * that finds too few units fails whole (409 `out_of_stock`) and holds nothing.
  */
-export async function startCheckout(db: Db, owner: CartOwner): Promise<CheckoutView> {
-  return db.transaction(async (tx) => {
+export async function startCheckout(deps: CheckoutDeps, owner: CartOwner): Promise<CheckoutView> {
+  return deps.db.transaction(async (tx) => {
     const cart = await cartToCheck(tx, owner);
     await endOpenCheckout(tx, owner, "cancelled");
     const id = newCheckoutId();
@@ -45,6 +66,7 @@ export async function startCheckout(db: Db, owner: CartOwner): Promise<CheckoutV
       id,
       ...(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash }),
       expiresAt: sql`now() + make_interval(mins => ${RESERVATION_MINUTES})`,
+      taxRateBasisPoints: deps.taxRateBasisPoints,
     });
     await tx.insert(checkoutLines).values(
       [...wanted].map(([productId, quantity]) => ({
@@ -54,12 +76,78 @@ export async function startCheckout(db: Db, owner: CartOwner): Promise<CheckoutV
         unitPriceCents: cart.find((line) => line.productId === productId)?.priceCents ?? 0,
       })),
     );
-    return loadCheckout(tx, owner, id);
+    return loadCheckout(tx, deps, owner, id);
   });
 }
 
-export async function getCheckout(db: Db, owner: CartOwner, id: string): Promise<CheckoutView> {
-  return loadCheckout(db, owner, id);
+export async function getCheckout(deps: CheckoutDeps, owner: CartOwner, id: string): Promise<CheckoutView> {
+  return loadCheckout(deps.db, deps, owner, id);
+}
+
+/**
+ * Sets the contact address, the shipping address or the shipping method (from the flat rates on
+ * offer, at its price of this moment) of an open checkout.
+ */
+export async function updateCheckout(
+  deps: CheckoutDeps,
+  owner: CartOwner,
+  id: string,
+  changes: CheckoutChanges,
+): Promise<CheckoutView> {
+  if (
+    changes.email === undefined &&
+    changes.shippingAddress === undefined &&
+    changes.shippingMethod === undefined
+  ) {
+    throw new DomainError("unprocessable", "Send an email, a shippingAddress or a shippingMethod", {
+      errors: [
+        {
+          location: "body",
+          pointer: "",
+          message: "Set at least one of email, shippingAddress, shippingMethod",
+        },
+      ],
+    });
+  }
+  const method =
+    changes.shippingMethod === undefined
+      ? undefined
+      : deps.shippingMethods.find((offered) => offered.id === changes.shippingMethod);
+  if (changes.shippingMethod !== undefined && !method) {
+    throw new DomainError("unprocessable", `There is no shipping method '${changes.shippingMethod}'`, {
+      errors: [
+        {
+          location: "body",
+          field: "shippingMethod",
+          pointer: "/shippingMethod",
+          message: `One of: ${deps.shippingMethods.map((offered) => offered.id).join(", ")}`,
+        },
+      ],
+    });
+  }
+  return deps.db.transaction(async (tx) => {
+    const [checkout] = await tx
+      .select({
+        status: checkouts.status,
+        open: sql<boolean>`${checkouts.status} = 'open' and ${checkouts.expiresAt} > now()`,
+      })
+      .from(checkouts)
+      .where(and(eq(checkouts.id, id), ownedBy(owner)))
+      .for("update");
+    if (!checkout) throw new DomainError("not_found", "There is no such checkout");
+    if (!checkout.open)
+      throw new DomainError("checkout_closed", "This checkout has ended; start a new one from the cart");
+    await tx
+      .update(checkouts)
+      .set({
+        ...(changes.email === undefined ? {} : { email: changes.email }),
+        ...(changes.shippingAddress === undefined ? {} : { shippingAddress: changes.shippingAddress }),
+        ...(method === undefined ? {} : { shippingMethod: method.id, shippingCents: method.priceCents }),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(checkouts.id, id));
+    return loadCheckout(tx, deps, owner, id);
+  });
 }
 
 /**
@@ -200,13 +288,23 @@ async function giveBack(tx: Tx, checkoutId: string, status: "expired" | "cancell
   return lines.map((line) => line.productId);
 }
 
-async function loadCheckout(db: Db | Tx, owner: CartOwner, id: string): Promise<CheckoutView> {
+async function loadCheckout(
+  db: Db | Tx,
+  deps: CheckoutDeps,
+  owner: CartOwner,
+  id: string,
+): Promise<CheckoutView> {
   const [checkout] = await db
     .select({
       id: checkouts.id,
       status: checkouts.status,
       expiresAt: checkouts.expiresAt,
       createdAt: checkouts.createdAt,
+      email: checkouts.email,
+      shippingAddress: checkouts.shippingAddress,
+      shippingMethod: checkouts.shippingMethod,
+      shippingCents: checkouts.shippingCents,
+      taxRateBasisPoints: checkouts.taxRateBasisPoints,
       pastItsTime: sql<boolean>`${checkouts.expiresAt} <= now()`,
     })
     .from(checkouts)
@@ -226,5 +324,5 @@ async function loadCheckout(db: Db | Tx, owner: CartOwner, id: string): Promise<
     .orderBy(asc(checkoutLines.productId));
   // Past its time it no longer holds anything, whether or not the sweeper has come by yet.
   const status = checkout.status === "open" && checkout.pastItsTime ? "expired" : checkout.status;
-  return checkoutView({ ...checkout, status }, lines);
+  return checkoutView({ ...checkout, status }, lines, deps.shippingMethods);
 }

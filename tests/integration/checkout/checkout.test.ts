@@ -164,6 +164,77 @@ describe("checkout", () => {
     await expectBalanced(product);
   });
 
+  it("takes the contact address, the shipping address and a method from the offer; totals are the server's", async () => {
+    const product = await productWithStock(api, admin, 5, 2500);
+    const guest = await guestWith([[product, 2]]);
+    const started = await api.request("/api/checkouts", post(guest));
+    expect(started.body).toMatchObject({
+      email: null,
+      shippingMethod: null,
+      shipping: null,
+      total: { amount: 5000 },
+      readyForPayment: false,
+    });
+    expect(started.body).not.toHaveProperty("shippingAddress");
+    expect(started.body.shippingOptions.map((option: { id: string }) => option.id)).toEqual([
+      "standard",
+      "express",
+    ]);
+    const path = `/api/checkouts/${started.body.id}`;
+    const patch = (body: unknown, headers = guest) =>
+      api.request(path, { ...json(body, headers), method: "PATCH" });
+
+    const address = {
+      name: "Ada Lovelace",
+      line1: "12 Wool Street",
+      postalCode: "10115",
+      city: "Berlin",
+      country: "DE",
+    };
+    const withAddress = await patch({ email: "ada@example.com", shippingAddress: address });
+    expect(withAddress.status, withAddress.text).toBe(200);
+    expect(withAddress.body).toMatchObject({
+      email: "ada@example.com",
+      shippingAddress: address,
+      readyForPayment: false,
+    });
+
+    const express = await patch({ shippingMethod: "express" });
+    expect(express.body).toMatchObject({
+      shippingMethod: { id: "express", price: { amount: 995 } },
+      subtotal: { amount: 5000 },
+      shipping: { amount: 995 },
+      tax: { amount: 0 },
+      total: { amount: 5995 },
+      readyForPayment: true,
+    });
+
+    const unknown = await patch({ shippingMethod: "teleport" });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors[0]).toMatchObject({ field: "shippingMethod" });
+    expect((await patch({})).status).toBe(422);
+    for (const smuggled of [
+      { total: { amount: 1, currency: "EUR" } },
+      { shippingCents: 0 },
+      { status: "completed" },
+    ]) {
+      expect((await patch(smuggled)).status, JSON.stringify(smuggled)).toBe(400);
+    }
+    expect((await patch({ shippingAddress: { ...address, country: "Germany" } })).status).toBe(400);
+    expect((await patch({ email: "not an address" })).status).toBe(400);
+    // Another caller cannot touch it.
+    expect((await patch({ email: "eve@example.com" }, await guestWith([[product, 1]]))).status).toBe(404);
+    expect((await api.request(path, { headers: guest })).body).toEqual(express.body);
+
+    await api.database.db
+      .update(checkouts)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(checkouts.id, started.body.id));
+    const late = await patch({ shippingMethod: "standard" });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe("checkout_closed");
+  });
+
   it("shows a checkout to its owner only", async () => {
     const product = await productWithStock(api, admin, 5);
     const customer = await registered(api);
@@ -274,4 +345,42 @@ describe("checkout under concurrency: stock never oversells", () => {
     expect(product?.stock).toBe(0);
     expect(await ledgerTotal(ten)).toBe(0);
   }, 120_000);
+});
+
+describe("checkout with configured rates", () => {
+  let api: TestApp;
+  let admin: Record<string, string>;
+
+  beforeAll(async () => {
+    api = await createTestApp({
+      env: {
+        SHIPPING_METHODS: JSON.stringify([{ id: "parcel", name: "Parcel", priceCents: 650 }]),
+        TAX_RATE_PERCENT: "19",
+      },
+    });
+    admin = await signedInAdmin(api);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it("offers the configured methods and adds the configured tax to goods and shipping", async () => {
+    const product = await productWithStock(api, admin, 5, 1999);
+    const guest = { cookie: await guestCartWith(api, [[product, 3]]) };
+    const started = await api.request("/api/checkouts", post(guest));
+    expect(started.body.shippingOptions).toEqual([
+      { id: "parcel", name: "Parcel", price: { amount: 650, currency: "EUR" } },
+    ]);
+    const chosen = await api.request(`/api/checkouts/${started.body.id}`, {
+      ...json({ shippingMethod: "parcel" }, guest),
+      method: "PATCH",
+    });
+    // 3 × 19.99 + 6.50 = 66.47; 19 % of it is 12.6293, so 12.63.
+    expect(chosen.body).toMatchObject({
+      subtotal: { amount: 5997 },
+      shipping: { amount: 650 },
+      tax: { amount: 1263 },
+      total: { amount: 5997 + 650 + 1263 },
+    });
+  });
 });

@@ -9,12 +9,24 @@ import { contract } from "../../support/contract";
 
 const METHODS = ["put", "post", "patch", "delete"] as const;
 
+function pathExample(operation: OpenAPIV3.OperationObject, name: string): string {
+  const parameters = (operation.parameters ?? []).map((parameter) =>
+    "$ref" in parameter
+      ? (contract.components?.parameters?.[
+          parameter.$ref.split("/").at(-1) ?? ""
+        ] as OpenAPIV3.ParameterObject)
+      : parameter,
+  );
+  const found = parameters.find((parameter) => parameter?.in === "path" && parameter.name === name);
+  return String(found?.example ?? "1");
+}
+
 const withBodies = Object.entries(contract.paths).flatMap(([path, item]) =>
   METHODS.flatMap((method) => {
     const operation = item?.[method] as OpenAPIV3.OperationObject | undefined;
     if (!operation?.requestBody) return [];
-    // Any value fits a path parameter's place: the media type is refused before it is read.
-    const url = path.replace(/\{[^}]+\}/g, "1");
+    // A well-formed path (each parameter's example): the media type is refused before any lookup.
+    const url = path.replace(/\{([^}]+)\}/g, (_, name: string) => pathExample(operation, name));
     return [[operation.operationId as string, method.toUpperCase(), url] as const];
   }),
 );
