@@ -18,12 +18,16 @@ export interface CartDeps {
   secureCookies: boolean;
 }
 
-/** A new guest's first line creates their cart: its token goes to the browser, only its hash is kept. */
-function ownerCreating(c: Context<AppEnv>, secure: boolean): CartOwner {
+/**
+ * A new guest's first line creates their cart: its token goes to the browser, only its hash is
+ * kept. A cookie naming no cart is replaced, never adopted: every guest cart's token is minted
+ * here, so a client cannot choose one (or share another's by guessing a simple value).
+ */
+async function ownerCreating(c: Context<AppEnv>, deps: CartDeps): Promise<CartOwner> {
   const known = cartOwnerOf(c);
-  if (known) return known;
+  if (known && (known.kind === "customer" || (await cart.hasCart(deps.db, known)))) return known;
   const token = newGuestToken();
-  giveCartToken(c, token, secure);
+  giveCartToken(c, token, deps.secureCookies);
   return guestOwner(token);
 }
 
@@ -39,7 +43,7 @@ export function cartHandlers(deps: CartDeps): CartHandlers {
       return c.body(null, 204);
     },
     addCartLine: async (c) =>
-      c.json(await cart.addLine(deps.db, ownerCreating(c, deps.secureCookies), c.req.valid("json")), 200),
+      c.json(await cart.addLine(deps.db, await ownerCreating(c, deps), c.req.valid("json")), 200),
     updateCartLine: async (c) => {
       const { productId } = c.req.valid("param");
       const owner = cartOwnerOf(c);

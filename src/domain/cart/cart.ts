@@ -32,6 +32,11 @@ const stockFor = (owner: CartOwner): SQL<number> => {
       and "checkouts"."expires_at" > now() and ${ownerMatch}), 0)::int`;
 };
 
+export async function hasCart(db: Db, owner: CartOwner): Promise<boolean> {
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  return cart !== undefined;
+}
+
 export async function getCart(db: Db | Tx, owner: CartOwner): Promise<CartView> {
   const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
   return cart ? cartView(await linesOf(db, cart.id, owner)) : cartView([]);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import {
   cartLines,
   carts,
@@ -61,7 +61,7 @@ export async function startCheckout(deps: CheckoutDeps, owner: CartOwner): Promi
     const id = newCheckoutId();
     const actorId = owner.kind === "customer" ? owner.userId : null;
     const wanted = summedByProduct(cart);
-    for (const [productId, quantity] of wanted) await reserve(tx, productId, quantity, id, actorId);
+    for (const [productId, { quantity }] of wanted) await reserve(tx, productId, quantity, id, actorId);
     await tx.insert(checkouts).values({
       id,
       ...(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash }),
@@ -69,11 +69,11 @@ export async function startCheckout(deps: CheckoutDeps, owner: CartOwner): Promi
       taxRateBasisPoints: deps.taxRateBasisPoints,
     });
     await tx.insert(checkoutLines).values(
-      [...wanted].map(([productId, quantity]) => ({
+      [...wanted].map(([productId, { quantity, priceCents }]) => ({
         checkoutId: id,
         productId,
         quantity,
-        unitPriceCents: cart.find((line) => line.productId === productId)?.priceCents ?? 0,
+        unitPriceCents: priceCents,
       })),
     );
     return loadCheckout(tx, deps, owner, id);
@@ -206,10 +206,11 @@ async function cartToCheck(tx: Tx, owner: CartOwner): Promise<CartLineToCheck[]>
   return lines;
 }
 
-function summedByProduct(lines: CartLineToCheck[]): Map<number, number> {
-  const sums = new Map<number, number>();
+function summedByProduct(lines: CartLineToCheck[]): Map<number, { quantity: number; priceCents: number }> {
+  const sums = new Map<number, { quantity: number; priceCents: number }>();
   for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
-    sums.set(line.productId, (sums.get(line.productId) ?? 0) + line.quantity);
+    const quantity = (sums.get(line.productId)?.quantity ?? 0) + line.quantity;
+    sums.set(line.productId, { quantity, priceCents: line.priceCents });
   }
   return sums;
 }
@@ -320,7 +321,7 @@ async function loadCheckout(
     })
     .from(checkoutLines)
     .innerJoin(products, eq(products.id, checkoutLines.productId))
-    .where(inArray(checkoutLines.checkoutId, [id]))
+    .where(eq(checkoutLines.checkoutId, id))
     .orderBy(asc(checkoutLines.productId));
   // Past its time it no longer holds anything, whether or not the sweeper has come by yet.
   const status = checkout.status === "open" && checkout.pastItsTime ? "expired" : checkout.status;

@@ -65,6 +65,17 @@ describe("the cart", () => {
     ).toBe(0);
   });
 
+  it("mints every guest cart's token itself: a cookie naming no cart is replaced, not adopted", async () => {
+    const productId = await publishedProduct(api, admin);
+    const chosen = `${CART_COOKIE}=aaaa`;
+    const added = await api.request("/api/cart/lines", json({ productId, quantity: 1 }, { cookie: chosen }));
+    expect(added.status, added.text).toBe(200);
+    const minted = cartCookie(added);
+    expect(minted).not.toBe(chosen);
+    expect((await api.request("/api/cart", { headers: { cookie: minted } })).body.lineCount).toBe(1);
+    expect((await api.request("/api/cart", { headers: { cookie: chosen } })).body.lineCount).toBe(0);
+  });
+
   it("adds to a line's quantity, changes it, removes the line and clears the cart", async () => {
     const first = await publishedProduct(api, admin, undefined, 1000);
     const second = await publishedProduct(api, admin, undefined, 250);
