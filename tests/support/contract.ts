@@ -13,6 +13,25 @@ const ajv = contractAjv(contract);
 const validators = new Map<string, ReturnType<Ajv2020["compile"]>>();
 
 /** A validator for a schema of the contract (already in JSON Schema form, refs into `contract`). */
+/**
+ * The contract's path for an operation with each path parameter filled by its example (or 1):
+ * a well-formed target, for tests about what happens before anything is looked up.
+ */
+export function examplePath(path: string, method: string): string {
+  const operation = contract.paths[path]?.[method.toLowerCase() as OpenAPIV3.HttpMethods];
+  const parameters = (operation?.parameters ?? []).map((parameter) =>
+    "$ref" in parameter
+      ? (contract.components?.parameters?.[
+          parameter.$ref.split("/").at(-1) ?? ""
+        ] as OpenAPIV3.ParameterObject)
+      : parameter,
+  );
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const found = parameters.find((parameter) => parameter?.in === "path" && parameter.name === name);
+    return encodeURIComponent(String(found?.example ?? "1"));
+  });
+}
+
 export function validatorFor(schema: unknown): ReturnType<Ajv2020["compile"]> {
   const key = JSON.stringify(schema);
   let validate = validators.get(key);

@@ -6,6 +6,7 @@ import { policies } from "../../../generated/server";
 import type { ApiResponse, TestApp } from "../../support/app";
 import { createTestApp } from "../../support/app";
 import { bearer, cookieHeader, json, newAccount, registered } from "../../support/auth";
+import { examplePath } from "../../support/contract";
 import { hs256WithPublicKey, rsaKey, signRs256, tampered, unsignedTokens } from "../../support/jwt";
 import { totp } from "../../support/totp";
 
@@ -305,8 +306,8 @@ describe("strict bodies: nobody sets their own role, verification or ban", () =>
     );
     expect(withBody.length).toBeGreaterThanOrEqual(10);
     for (const policy of withBody) {
-      // Any well-formed path parameter: the body is judged before anything is looked up.
-      const path = policy.path.replace(/\{[^}]+\}/g, "1");
+      // A well-formed path (each parameter's example): the body is judged before any lookup.
+      const path = examplePath(policy.path, policy.method);
       const init = { ...json(privileged, bearer(token)), method: policy.method };
       const response = await api.request(path, init, { ip: freshIp() });
       expect(response.status, `${policy.operationId}: ${response.text}`).toBe(400);

@@ -5,28 +5,16 @@ import type { OpenAPIV3 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { staffCredentials } from "../../support/auth";
-import { contract } from "../../support/contract";
+import { contract, examplePath } from "../../support/contract";
 
 const METHODS = ["put", "post", "patch", "delete"] as const;
-
-function pathExample(operation: OpenAPIV3.OperationObject, name: string): string {
-  const parameters = (operation.parameters ?? []).map((parameter) =>
-    "$ref" in parameter
-      ? (contract.components?.parameters?.[
-          parameter.$ref.split("/").at(-1) ?? ""
-        ] as OpenAPIV3.ParameterObject)
-      : parameter,
-  );
-  const found = parameters.find((parameter) => parameter?.in === "path" && parameter.name === name);
-  return String(found?.example ?? "1");
-}
 
 const withBodies = Object.entries(contract.paths).flatMap(([path, item]) =>
   METHODS.flatMap((method) => {
     const operation = item?.[method] as OpenAPIV3.OperationObject | undefined;
     if (!operation?.requestBody) return [];
     // A well-formed path (each parameter's example): the media type is refused before any lookup.
-    const url = path.replace(/\{([^}]+)\}/g, (_, name: string) => pathExample(operation, name));
+    const url = examplePath(path, method);
     return [[operation.operationId as string, method.toUpperCase(), url] as const];
   }),
 );
