@@ -10,6 +10,9 @@ import * as schema from "../../db/schema/index.ts";
 /** What every query is written against: the common supertype of the node-postgres and PGlite databases. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** The handle inside `db.transaction(...)`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
 interface HandleBase {
   db: Db;
   /** Resolves when the database answers a trivial query; used by readiness checks. */

@@ -1,18 +1,17 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { cartLines, carts, products } from "../../../db/schema/index.ts";
-import type { Db } from "../../platform/db.ts";
+import type { Db, Tx } from "../../platform/db.ts";
 import { DomainError } from "../errors.ts";
-import type { CartOwner } from "./owner.ts";
+import { type CartOwner, ownerColumns } from "./owner.ts";
 import { type CartLineRecord, type CartView, cartView, MAX_CART_LINES, MAX_LINE_QUANTITY } from "./view.ts";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface LineRequest {
   productId: number;
   quantity: number;
 }
 
-const ownedBy = (owner: CartOwner): SQL =>
+/** The owner's cart row. */
+export const cartOwnedBy = (owner: CartOwner): SQL =>
   owner.kind === "customer" ? eq(carts.userId, owner.userId) : eq(carts.guestTokenHash, owner.tokenHash);
 
 /**
@@ -32,13 +31,16 @@ const stockFor = (owner: CartOwner): SQL<number> => {
       and "checkouts"."expires_at" > now() and ${ownerMatch}), 0)::int`;
 };
 
+/** A product that can be sold: on sale and not deleted. */
+export const onSale = sql<boolean>`${products.status} = 'active' and ${products.deletedAt} is null`;
+
 export async function hasCart(db: Db, owner: CartOwner): Promise<boolean> {
-  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(cartOwnedBy(owner));
   return cart !== undefined;
 }
 
 export async function getCart(db: Db | Tx, owner: CartOwner): Promise<CartView> {
-  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(cartOwnedBy(owner));
   return cart ? cartView(await linesOf(db, cart.id, owner)) : cartView([]);
 }
 
@@ -115,7 +117,7 @@ export async function removeLine(db: Db, owner: CartOwner, productId: number): P
 }
 
 export async function clearCart(db: Db, owner: CartOwner): Promise<void> {
-  const [cart] = await db.select({ id: carts.id }).from(carts).where(ownedBy(owner));
+  const [cart] = await db.select({ id: carts.id }).from(carts).where(cartOwnedBy(owner));
   if (cart) await db.delete(cartLines).where(eq(cartLines.cartId, cart.id));
 }
 
@@ -141,12 +143,9 @@ async function productOnSale(tx: Tx, owner: CartOwner, productId: number) {
 /** The owner's cart, locked for this transaction; created first when asked to. */
 async function lockedCart(tx: Tx, owner: CartOwner, { create }: { create: boolean }) {
   if (create) {
-    await tx
-      .insert(carts)
-      .values(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash })
-      .onConflictDoNothing();
+    await tx.insert(carts).values(ownerColumns(owner)).onConflictDoNothing();
   }
-  const [cart] = await tx.select({ id: carts.id }).from(carts).where(ownedBy(owner)).for("update");
+  const [cart] = await tx.select({ id: carts.id }).from(carts).where(cartOwnedBy(owner)).for("update");
   return cart?.id;
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { cartLines, carts, products } from "../../../db/schema/index.ts";
 import type { Db } from "../../platform/db.ts";
+import { onSale } from "./cart.ts";
 import { guestTokenHash } from "./owner.ts";
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./view.ts";
 
@@ -43,7 +44,7 @@ export async function mergeGuestCart(db: Db, guestToken: string, userId: string)
         currency: cartLines.currency,
         addedAt: cartLines.addedAt,
         stock: products.stock,
-        onSale: sql<boolean>`${products.status} = 'active' and ${products.deletedAt} is null`,
+        onSale,
       })
       .from(cartLines)
       .innerJoin(products, eq(products.id, cartLines.productId))

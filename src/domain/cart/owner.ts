@@ -16,3 +16,8 @@ export function guestTokenHash(token: string): string {
 export function guestOwner(token: string): CartOwner {
   return { kind: "guest", tokenHash: guestTokenHash(token) };
 }
+
+/** The columns that name an owner, for a cart or checkout row. */
+export function ownerColumns(owner: CartOwner): { userId: string } | { guestTokenHash: string } {
+  return owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash };
+}

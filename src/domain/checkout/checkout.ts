@@ -9,12 +9,11 @@ import {
   products,
   type ShippingAddress,
 } from "../../../db/schema/index.ts";
-import type { Db } from "../../platform/db.ts";
-import type { CartOwner } from "../cart/owner.ts";
+import type { Db, Tx } from "../../platform/db.ts";
+import { cartOwnedBy, onSale } from "../cart/cart.ts";
+import { type CartOwner, ownerColumns } from "../cart/owner.ts";
 import { DomainError } from "../errors.ts";
 import { type CheckoutView, checkoutView } from "./view.ts";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface ShippingMethod {
   id: string;
@@ -35,6 +34,10 @@ export interface CheckoutChanges {
   shippingAddress?: ShippingAddress;
   shippingMethod?: string;
 }
+
+export const nothingToCheckOut = () =>
+  new DomainError("cart_empty", "The cart is empty: there is nothing to check out");
+export const missingCheckout = () => new DomainError("not_found", "There is no such checkout");
 
 /** How long a checkout holds its stock. */
 export const RESERVATION_MINUTES = 15;
@@ -57,14 +60,14 @@ const ownedBy = (owner: CartOwner) =>
 export async function startCheckout(deps: CheckoutDeps, owner: CartOwner): Promise<CheckoutView> {
   return deps.db.transaction(async (tx) => {
     const cart = await cartToCheck(tx, owner);
-    await endOpenCheckout(tx, owner, "cancelled");
+    await cancelOpenCheckout(tx, owner);
     const id = newCheckoutId();
     const actorId = owner.kind === "customer" ? owner.userId : null;
     const wanted = summedByProduct(cart);
     for (const [productId, { quantity }] of wanted) await reserve(tx, productId, quantity, id, actorId);
     await tx.insert(checkouts).values({
       id,
-      ...(owner.kind === "customer" ? { userId: owner.userId } : { guestTokenHash: owner.tokenHash }),
+      ...ownerColumns(owner),
       expiresAt: sql`now() + make_interval(mins => ${RESERVATION_MINUTES})`,
       taxRateBasisPoints: deps.taxRateBasisPoints,
     });
@@ -127,14 +130,11 @@ export async function updateCheckout(
   }
   return deps.db.transaction(async (tx) => {
     const [checkout] = await tx
-      .select({
-        status: checkouts.status,
-        open: sql<boolean>`${checkouts.status} = 'open' and ${checkouts.expiresAt} > now()`,
-      })
+      .select({ open: sql<boolean>`${checkouts.status} = 'open' and ${checkouts.expiresAt} > now()` })
       .from(checkouts)
       .where(and(eq(checkouts.id, id), ownedBy(owner)))
       .for("update");
-    if (!checkout) throw new DomainError("not_found", "There is no such checkout");
+    if (!checkout) throw missingCheckout();
     if (!checkout.open)
       throw new DomainError("checkout_closed", "This checkout has ended; start a new one from the cart");
     await tx
@@ -179,24 +179,21 @@ interface CartLineToCheck {
 }
 
 async function cartToCheck(tx: Tx, owner: CartOwner): Promise<CartLineToCheck[]> {
-  const ownerCart =
-    owner.kind === "customer" ? eq(carts.userId, owner.userId) : eq(carts.guestTokenHash, owner.tokenHash);
-  const [cart] = await tx.select({ id: carts.id }).from(carts).where(ownerCart).for("update");
+  const [cart] = await tx.select({ id: carts.id }).from(carts).where(cartOwnedBy(owner)).for("update");
   const lines = cart
     ? await tx
         .select({
           productId: cartLines.productId,
           quantity: cartLines.quantity,
           priceCents: products.priceCents,
-          onSale: sql<boolean>`${products.status} = 'active' and ${products.deletedAt} is null`,
+          onSale,
         })
         .from(cartLines)
         .innerJoin(products, eq(products.id, cartLines.productId))
         .where(eq(cartLines.cartId, cart.id))
         .orderBy(asc(cartLines.productId))
     : [];
-  if (lines.length === 0)
-    throw new DomainError("cart_empty", "The cart is empty: there is nothing to check out");
+  if (lines.length === 0) throw nothingToCheckOut();
   const unavailable = lines.find((line) => !line.onSale);
   if (unavailable) {
     throw new DomainError("product_unavailable", `Product ${unavailable.productId} is no longer on sale`, {
@@ -251,13 +248,13 @@ async function reserve(
   });
 }
 
-async function endOpenCheckout(tx: Tx, owner: CartOwner, status: "cancelled"): Promise<void> {
+async function cancelOpenCheckout(tx: Tx, owner: CartOwner): Promise<void> {
   const [open] = await tx
     .select({ id: checkouts.id })
     .from(checkouts)
     .where(and(ownedBy(owner), eq(checkouts.status, "open")))
     .for("update");
-  if (open) await giveBack(tx, open.id, status);
+  if (open) await giveBack(tx, open.id, "cancelled");
 }
 
 /** Ends an open checkout and returns its units to stock, a ledger line each; the products touched. */
@@ -310,7 +307,7 @@ async function loadCheckout(
     })
     .from(checkouts)
     .where(and(eq(checkouts.id, id), ownedBy(owner)));
-  if (!checkout) throw new DomainError("not_found", "There is no such checkout");
+  if (!checkout) throw missingCheckout();
   const lines = await db
     .select({
       productId: checkoutLines.productId,
