@@ -1,7 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { type Handlers, policies } from "../generated/server";
 import type { Config } from "./config";
 import { mergeGuestCart } from "./domain/cart/merge";
+import { signedCursors } from "./domain/pagination/signed-cursor";
 import { adminHandlers } from "./handlers/admin";
 import { authHandlers } from "./handlers/auth";
 import { cartHandlers } from "./handlers/cart";
@@ -11,19 +13,24 @@ import { checkoutHandlers } from "./handlers/checkout";
 import { healthHandlers } from "./handlers/health";
 import { imageHandlers } from "./handlers/images";
 import { metaHandlers } from "./handlers/meta";
+import { orderHandlers } from "./handlers/orders";
+import { paymentHandlers } from "./handlers/payments";
 import { productHandlers } from "./handlers/products";
 import { accessLog, requestRecorder } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
 import { cachedReadFastPath, servedOnFastPath } from "./http/cached-read-fast-path";
-import { mergeCartAfterSignIn } from "./http/cart-cookie";
+import { cartOwnerOf, mergeCartAfterSignIn } from "./http/cart-cookie";
+import { clientIp } from "./http/client-ip";
 import type { AppEnv } from "./http/env";
+import { idempotentRetries } from "./http/idempotency";
 import { invalidateAfterWrite } from "./http/invalidate-after-write";
 import { requireMetricsToken } from "./http/metrics-access";
 import { mountOperations } from "./http/mount";
 import { compilePathTemplates, notFoundHandler } from "./http/not-found";
 import { createOpenApiApp } from "./http/openapi-app";
 import { exemptFromGeneralLimit, generalRateLimit, operationRateLimit } from "./http/rate-limit";
+import { keepRawBody } from "./http/raw-body";
 import { cachedTargets, responseCaching } from "./http/response-cache";
 import { responseEnvelope, responseHeaders } from "./http/response-headers";
 import { signsIn } from "./http/signed-in-answer";
@@ -49,7 +56,17 @@ export interface AppDependencies {
   >;
   platform: Pick<
     Shop,
-    "database" | "cache" | "redis" | "auth" | "authSecret" | "accounts" | "rateLimiter" | "catalog"
+    | "database"
+    | "cache"
+    | "redis"
+    | "auth"
+    | "authSecret"
+    | "accounts"
+    | "rateLimiter"
+    | "catalog"
+    | "payments"
+    | "idempotency"
+    | "outbox"
   >;
   logger: Logger;
   metrics: Metrics;
@@ -100,6 +117,17 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const targets = cachedTargets();
   const { auth, authenticator } = deps.platform.auth;
   const catalog: CatalogDeps = { ...deps.platform.catalog, db: database.db };
+  const checkout = {
+    db: database.db,
+    shippingMethods: deps.config.shippingMethods,
+    taxRateBasisPoints: Math.round(deps.config.taxRatePercent * 100),
+  };
+  const payments = {
+    db: database.db,
+    provider: deps.platform.payments,
+    checkout,
+    wakeOutbox: () => deps.platform.outbox.wake(),
+  };
   const handlers: Handlers<AppEnv> = {
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
     ...categoryHandlers(catalog),
@@ -111,11 +139,9 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     }),
     ...adminHandlers(catalog),
     ...cartHandlers({ db: database.db, secureCookies: deps.config.env === "production" }),
-    ...checkoutHandlers({
-      db: database.db,
-      shippingMethods: deps.config.shippingMethods,
-      taxRateBasisPoints: Math.round(deps.config.taxRatePercent * 100),
-    }),
+    ...checkoutHandlers(checkout),
+    ...paymentHandlers(payments),
+    ...orderHandlers({ db: database.db, cursors: signedCursors(deps.platform.authSecret), payments }),
     ...metaHandlers({ document: deps.document, reference: deps.reference, metrics: deps.metrics }),
   };
   const devices = trustedDevices({
@@ -127,6 +153,13 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     secure: deps.config.env === "production",
     logger: deps.logger,
   });
+  // A key is the client's choice: scoped to the caller, one caller's key never answers another.
+  const idempotencyScope = (c: Context<AppEnv>) => {
+    const owner = cartOwnerOf(c);
+    if (owner?.kind === "customer") return `user:${owner.userId}`;
+    if (owner?.kind === "guest") return `guest:${owner.tokenHash}`;
+    return `ip:${clientIp(c, proxies) ?? "unknown"}`;
+  };
   const metricsAccess = requireMetricsToken({
     token: deps.config.metricsToken,
     openWithoutToken: deps.config.env !== "production",
@@ -149,6 +182,9 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
         ]
       : []),
     ...(signsIn(policy) ? [devices.issueAfterSignIn, cartAfterSignIn] : []),
+    // The provider signs the bytes it sent: they are kept before validation parses them.
+    ...(policy.operationId === "receivePaymentWebhook" ? [keepRawBody] : []),
+    ...optional(idempotentRetries(policy, { store: deps.platform.idempotency, scopeOf: idempotencyScope })),
     ...optional(responseCaching(policy, cache, deps.metrics, servedOnFastPath(policy) ? targets : undefined)),
     ...optional(invalidateAfterWrite(policy, cache, deps.metrics)),
   ]);

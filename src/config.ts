@@ -100,7 +100,31 @@ const EnvironmentSchema = z.object({
   PASSWORD_HASH_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(2),
   SHIPPING_METHODS: ShippingMethodsSchema.default(DEFAULT_SHIPPING_METHODS),
   TAX_RATE_PERCENT: z.coerce.number().min(0).max(100).default(0),
+  PAYMENT_PROVIDER: z.enum(["test", "stripe"]).default("test"),
+  PAYMENT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be whsec_ and at least 24 base64-encoded bytes")
+    .optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_[A-Za-z0-9_]+$/, "must be a Stripe secret key, sk_...")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9]+$/, "must be a Stripe signing secret, whsec_...")
+    .optional(),
+  STRIPE_API_URL: z.url().optional(),
 });
+
+/**
+ * The test provider's signing secret when PAYMENT_WEBHOOK_SECRET is unset (never in production):
+ * public, so that a developer can sign test webhooks by hand.
+ */
+export const DEVELOPMENT_WEBHOOK_SECRET = `whsec_${Buffer.from("joxicrochet test payments secret").toString("base64")}`;
+
+export type PaymentsConfig =
+  | { provider: "test"; webhookSecret: string }
+  | { provider: "stripe"; secretKey: string; webhookSecret: string; apiUrl?: string };
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
@@ -145,6 +169,8 @@ export interface Config {
   shippingMethods: { id: string; name: string; priceCents: number }[];
   /** Tax added to a checkout's goods and shipping, in percent; 0 when prices include it. */
   taxRatePercent: number;
+  /** Who takes payments: the built-in test provider, or Stripe. */
+  payments: PaymentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError("Invalid AUTH_SECRET: required when NODE_ENV is production");
   }
   return {
+    payments: paymentsConfig(e),
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
@@ -198,4 +225,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shippingMethods: e.SHIPPING_METHODS,
     taxRatePercent: e.TAX_RATE_PERCENT,
   };
+}
+
+function paymentsConfig(e: Environment): PaymentsConfig {
+  if (e.PAYMENT_PROVIDER === "stripe") {
+    if (!e.STRIPE_SECRET_KEY || !e.STRIPE_WEBHOOK_SECRET)
+      throw new ConfigError(
+        "Invalid STRIPE_SECRET_KEY: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are required for Stripe",
+      );
+    return {
+      provider: "stripe",
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      ...(e.STRIPE_API_URL ? { apiUrl: e.STRIPE_API_URL } : {}),
+    };
+  }
+  if (e.NODE_ENV === "production" && !e.PAYMENT_WEBHOOK_SECRET)
+    throw new ConfigError("Invalid PAYMENT_WEBHOOK_SECRET: required for the test provider in production");
+  return { provider: "test", webhookSecret: e.PAYMENT_WEBHOOK_SECRET ?? DEVELOPMENT_WEBHOOK_SECRET };
 }

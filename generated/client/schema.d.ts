@@ -472,6 +472,152 @@ export interface paths {
     patch: operations["updateCheckout"];
     trace?: never;
   };
+  "/api/checkouts/{checkoutId}/payment": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create the payment for a checkout
+     * @description Creates a payment for the checkout's total with the shop's payment provider and answers
+     *     with what a client needs to let the customer pay (`clientSecret`). The checkout must be open
+     *     and ready (`readyForPayment`: 409 `checkout_incomplete` otherwise); a pending payment of the
+     *     same checkout is replaced. Once paid, `POST /api/orders` turns the checkout into an order
+     *     (the provider's webhook does the same, whichever comes first). Take a new
+     *     `Idempotency-Key` for each payment you mean to create.
+     */
+    post: operations["createPayment"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/payments/webhooks/{provider}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Receive a payment provider's event
+     * @description Where the provider reports a payment's outcome. The signature is checked with the
+     *     provider's own scheme (Stripe: `Stripe-Signature`, verified by the `stripe` package; the
+     *     test provider: the Standard Webhooks headers `webhook-id`, `webhook-timestamp`,
+     *     `webhook-signature`); a missing, wrong or older than five minutes signature is 400
+     *     `invalid_signature` and changes nothing. Events may come twice or out of order: each is
+     *     handled once, and a payment that succeeded stays so. A successful payment of an open
+     *     checkout becomes its order, exactly once, whether this or the client's `POST /api/orders`
+     *     comes first.
+     */
+    post: operations["receivePaymentWebhook"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the caller's orders
+     * @description The caller's own orders, newest first: a customer's, or those a guest placed with the
+     *     `joxicrochet-cart` cookie they still hold.
+     */
+    get: operations["listOrders"];
+    put?: never;
+    /**
+     * Create the order from a paid checkout
+     * @description Turns the caller's paid checkout into an order: its lines, address and totals are copied,
+     *     the cart is emptied, and the confirmation and payment e-mails are queued in the same
+     *     transaction. When the provider's webhook was first, the order it made is the answer (200);
+     *     otherwise the payment's status is asked of the provider. A checkout with no payment is 409
+     *     `payment_required`, one whose payment has not succeeded 409 `payment_pending` or
+     *     `payment_failed`, an ended one 409 `checkout_closed`.
+     */
+    post: operations["createOrder"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/orders/{orderId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an order
+     * @description One of the caller's orders, with its history; staff may read any. Another customer's is 404.
+     */
+    get: operations["getOrder"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/orders/{orderId}/status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Move an order to another status (staff)
+     * @description Moves the order along `paid` → `processing` → `shipped` → `delivered`; `cancelled` before it
+     *     ships (its units go back to stock, and a payment taken is refunded through the provider);
+     *     `refunded` once paid (through the provider; units go back to stock if it has not shipped).
+     *     A move the order's status does not allow is 409 `invalid_transition`, listing the allowed
+     *     ones in `allowedTransitions`. Each change is recorded in the history with who and when.
+     */
+    put: operations["updateOrderStatus"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/admin/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List every order (staff)
+     * @description Every order, newest first, filtered by status, creation date (`from` inclusive, `to` exclusive) and customer.
+     */
+    get: operations["listAllOrders"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/register": {
     parameters: {
       query?: never;
@@ -2278,6 +2424,308 @@ export interface components {
        */
       shippingMethod?: string;
     };
+    /**
+     * @description `test`: the built-in test provider, for development and tests; `stripe`: Stripe PaymentIntents.
+     * @example stripe
+     * @enum {string}
+     */
+    PaymentProviderName: "test" | "stripe";
+    /**
+     * @description `pending`: waiting for the customer to pay with the provider; `succeeded`: the money is taken;
+     *     `failed`: the provider refused it (create a new payment to try again); `cancelled`: a newer
+     *     payment replaced it; `refunded`: the money went back.
+     * @example pending
+     * @enum {string}
+     */
+    PaymentStatus: "pending" | "succeeded" | "failed" | "cancelled" | "refunded";
+    /**
+     * @description A payment for a checkout, made with the provider named. Hand `clientSecret` to the provider's
+     *     own client library (Stripe.js `confirmPayment`) to let the customer pay; the shop learns the
+     *     outcome from the provider's webhook, or when the order is created.
+     * @example {
+     *       "id": "pay_Bv7Nc2Xm9Lq4Rt1Wk8Zp3J",
+     *       "checkoutId": "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+     *       "provider": "stripe",
+     *       "providerPaymentId": "pi_3QXa1b2C3d4E5f6G",
+     *       "status": "pending",
+     *       "amount": {
+     *         "amount": 5493,
+     *         "currency": "EUR"
+     *       },
+     *       "clientSecret": "pi_3QXa1b2C3d4E5f6G_secret_Zk8Lm2Nq"
+     *     }
+     */
+    Payment: {
+      /** @example pay_Bv7Nc2Xm9Lq4Rt1Wk8Zp3J */
+      id: string;
+      checkoutId: components["schemas"]["CheckoutId"];
+      provider: components["schemas"]["PaymentProviderName"];
+      /**
+       * @description The provider's id of the payment (a Stripe PaymentIntent's `pi_...`).
+       * @example pi_3QXa1b2C3d4E5f6G
+       */
+      providerPaymentId: string;
+      status: components["schemas"]["PaymentStatus"];
+      /** @description The checkout's total. */
+      amount: components["schemas"]["PriceTotal"];
+      /**
+       * @description What the provider's client library needs to take the payment; do not log it.
+       * @example pi_3QXa1b2C3d4E5f6G_secret_Zk8Lm2Nq
+       */
+      clientSecret: string;
+    };
+    /**
+     * @description An event as the provider sends it: a Stripe `Event`, or the test provider's
+     *     `{ id, type, created, data: { paymentId, amount } }`. The shop reads only what the signature
+     *     covers, so its other fields are the provider's business.
+     * @example {
+     *       "id": "evt_1QXa1b2C3d4E5f6G",
+     *       "type": "payment_intent.succeeded",
+     *       "created": 1796205600,
+     *       "data": {
+     *         "object": {
+     *           "id": "pi_3QXa1b2C3d4E5f6G",
+     *           "object": "payment_intent",
+     *           "amount": 5493,
+     *           "currency": "eur"
+     *         }
+     *       }
+     *     }
+     */
+    PaymentEvent: {
+      /** @example evt_1QXa1b2C3d4E5f6G */
+      id: string;
+      /** @example payment_intent.succeeded */
+      type: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /**
+     * @description The event was verified; `duplicate` when it had been handled before.
+     * @example {
+     *       "received": true,
+     *       "duplicate": false
+     *     }
+     */
+    WebhookReceipt: {
+      /** @description Always true; a refused event is a problem, not a receipt. */
+      received: boolean;
+      duplicate: boolean;
+    };
+    /**
+     * @description An order's id; it cannot be guessed or counted.
+     * @example ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X
+     */
+    OrderId: string;
+    /**
+     * @description `paid` → `processing` → `shipped` → `delivered`. An order is `cancelled` before it ships (its
+     *     stock returns, and a payment taken is refunded) or `refunded` after payment, through the
+     *     provider. `pending` is an order whose payment has not settled.
+     * @example paid
+     * @enum {string}
+     */
+    OrderStatus: "pending" | "paid" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
+    /** @description An order in a list. */
+    OrderSummary: {
+      id: components["schemas"]["OrderId"];
+      status: components["schemas"]["OrderStatus"];
+      /**
+       * Format: int32
+       * @example 2
+       */
+      itemCount: number;
+      total: components["schemas"]["PriceTotal"];
+      /**
+       * Format: email
+       * @example ada@example.com
+       */
+      email: string;
+      /**
+       * @description The customer's account; null for a guest's order.
+       * @example usr_4kTq9ZbW2mXv
+       */
+      customerId: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:20:00Z
+       */
+      createdAt: string;
+    };
+    /** @description A page of orders, newest first. */
+    OrderList: {
+      data: components["schemas"]["OrderSummary"][];
+      /**
+       * @description Pass as `cursor` for the next page; null on the last page.
+       * @example null
+       */
+      nextCursor: string | null;
+    };
+    /**
+     * @description The paid checkout to turn into an order.
+     * @example {
+     *       "checkoutId": "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc"
+     *     }
+     */
+    OrderCreate: {
+      checkoutId: components["schemas"]["CheckoutId"];
+    };
+    /** @description A line of an order, with the product's name and price as they were when bought. */
+    OrderLine: {
+      /**
+       * Format: int32
+       * @example 12
+       */
+      productId: number;
+      /** @example sleepy-fox-amigurumi */
+      slug: string;
+      /** @example Sleepy Fox Amigurumi */
+      name: string;
+      /**
+       * Format: int32
+       * @example 2
+       */
+      quantity: number;
+      unitPrice: components["schemas"]["Price"];
+      lineTotal: components["schemas"]["PriceTotal"];
+    };
+    /** @description One change of the order's status; `from` is absent from the order's first entry. */
+    OrderHistoryEntry: {
+      from?: components["schemas"]["OrderStatus"];
+      to: components["schemas"]["OrderStatus"];
+      /**
+       * @description `system`: the shop itself, on a payment's outcome.
+       * @example admin
+       * @enum {string}
+       */
+      actor: "customer" | "admin" | "system";
+      /**
+       * @description The account that made the change; null for `system`.
+       * @example usr_4kTq9ZbW2mXv
+       */
+      actorId: string | null;
+      /** @example Parcel handed to DHL */
+      note: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:20:00Z
+       */
+      at: string;
+    };
+    /**
+     * @description An order. Its lines, address and totals are copies made when it was created, so later changes
+     *     to the catalog never rewrite what was bought.
+     * @example {
+     *       "id": "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X",
+     *       "status": "paid",
+     *       "checkoutId": "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+     *       "lines": [
+     *         {
+     *           "productId": 12,
+     *           "slug": "sleepy-fox-amigurumi",
+     *           "name": "Sleepy Fox Amigurumi",
+     *           "quantity": 2,
+     *           "unitPrice": {
+     *             "amount": 2499,
+     *             "currency": "EUR"
+     *           },
+     *           "lineTotal": {
+     *             "amount": 4998,
+     *             "currency": "EUR"
+     *           }
+     *         }
+     *       ],
+     *       "itemCount": 2,
+     *       "email": "ada@example.com",
+     *       "shippingAddress": {
+     *         "name": "Ada Lovelace",
+     *         "line1": "12 Wool Street",
+     *         "postalCode": "10115",
+     *         "city": "Berlin",
+     *         "country": "DE"
+     *       },
+     *       "shippingMethod": "standard",
+     *       "subtotal": {
+     *         "amount": 4998,
+     *         "currency": "EUR"
+     *       },
+     *       "shipping": {
+     *         "amount": 495,
+     *         "currency": "EUR"
+     *       },
+     *       "tax": {
+     *         "amount": 0,
+     *         "currency": "EUR"
+     *       },
+     *       "total": {
+     *         "amount": 5493,
+     *         "currency": "EUR"
+     *       },
+     *       "allowedTransitions": [
+     *         "processing",
+     *         "cancelled",
+     *         "refunded"
+     *       ],
+     *       "history": [
+     *         {
+     *           "to": "paid",
+     *           "actor": "system",
+     *           "actorId": null,
+     *           "note": "Payment received",
+     *           "at": "2026-12-02T10:20:00Z"
+     *         }
+     *       ],
+     *       "createdAt": "2026-12-02T10:20:00Z",
+     *       "updatedAt": "2026-12-02T10:20:00Z"
+     *     }
+     */
+    Order: {
+      id: components["schemas"]["OrderId"];
+      status: components["schemas"]["OrderStatus"];
+      checkoutId: components["schemas"]["CheckoutId"];
+      lines: components["schemas"]["OrderLine"][];
+      /**
+       * Format: int32
+       * @example 2
+       */
+      itemCount: number;
+      /**
+       * Format: email
+       * @example ada@example.com
+       */
+      email: string;
+      shippingAddress: components["schemas"]["ShippingAddress"];
+      /** @example standard */
+      shippingMethod: string;
+      subtotal: components["schemas"]["PriceTotal"];
+      shipping: components["schemas"]["PriceTotal"];
+      tax: components["schemas"]["PriceTotal"];
+      total: components["schemas"]["PriceTotal"];
+      /** @description The statuses staff may move the order to from here. */
+      allowedTransitions: components["schemas"]["OrderStatus"][];
+      history: components["schemas"]["OrderHistoryEntry"][];
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:20:00Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-02T10:20:00Z
+       */
+      updatedAt: string;
+    };
+    /**
+     * @description The status to move the order to, and why, for its history.
+     * @example {
+     *       "status": "shipped",
+     *       "note": "Parcel handed to DHL, tracking 00340434161094042557"
+     *     }
+     */
+    OrderStatusChange: {
+      status: components["schemas"]["OrderStatus"];
+      /** @example Parcel handed to DHL, tracking 00340434161094042557 */
+      note?: string;
+    };
   };
   responses: {
     /** @description Authentication required. */
@@ -2620,6 +3068,26 @@ export interface components {
      */
     CheckoutId: components["schemas"]["CheckoutId"];
     /**
+     * @description A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each
+     *     operation you mean to perform once. Retry with the same key and the same body, and the first
+     *     answer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.
+     *     The same key with another body is 422 `idempotency_key_reused`; while the first request is
+     *     still running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An
+     *     answer is kept when the operation took effect (2xx); after an error the key is free again.
+     * @example 3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a
+     */
+    IdempotencyKey: string;
+    /**
+     * @description The provider sending the event; only the shop's configured provider is accepted.
+     * @example stripe
+     */
+    PaymentProvider: components["schemas"]["PaymentProviderName"];
+    /**
+     * @description The order's id.
+     * @example ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X
+     */
+    OrderId: components["schemas"]["OrderId"];
+    /**
      * @description The device cookie a successful sign-in to this account set (see the sign-in answers' `Set-Cookie`).
      *     With a valid one for the e-mail in the body, the attempt counts against this device's own limit
      *     (the same as the account's) instead of the account's; without one, or with one that is tampered
@@ -2656,6 +3124,8 @@ export interface components {
      *     SameSite=Lax, Secure in production). Send it back to reach the same cart.
      */
     SetCartCookie: string;
+    /** @description Present, and `true`, when this is the kept answer to an earlier request with the same `Idempotency-Key`. */
+    IdempotentReplayed: "true";
     /**
      * @description Two cookies, and a third cleared when a guest cart comes along. The session cookie `joxicrochet-session` (7 days, HttpOnly, SameSite=Lax, Secure in
      *     production). The device cookie `joxicrochet-device` (1 year, HttpOnly, SameSite=Lax, Path=/api/auth,
@@ -4410,6 +4880,368 @@ export interface operations {
       413: components["responses"]["PayloadTooLarge"];
       415: components["responses"]["UnsupportedMediaType"];
       422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  createPayment: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each
+         *     operation you mean to perform once. Retry with the same key and the same body, and the first
+         *     answer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.
+         *     The same key with another body is 422 `idempotency_key_reused`; while the first request is
+         *     still running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An
+         *     answer is kept when the operation took effect (2xx); after an error the key is free again.
+         * @example 3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a
+         */
+        "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+      };
+      path: {
+        /**
+         * @description The checkout's id.
+         * @example chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc
+         */
+        checkoutId: components["parameters"]["CheckoutId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The payment, waiting for the customer. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Payment"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
+    };
+  };
+  receivePaymentWebhook: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Stripe's signature of the body.
+         * @example t=1796205600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+         */
+        "Stripe-Signature"?: string;
+        /**
+         * @description The test provider's event id (Standard Webhooks).
+         * @example msg_2KWPBgLlAfxdpx2AI54pPJ85f4W
+         */
+        "webhook-id"?: string;
+        /**
+         * @description When the test provider signed the event, in Unix seconds (Standard Webhooks).
+         * @example 1796205600
+         */
+        "webhook-timestamp"?: string;
+        /**
+         * @description The test provider's signatures, `v1,<base64>` separated by spaces (Standard Webhooks).
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        "webhook-signature"?: string;
+      };
+      path: {
+        /**
+         * @description The provider sending the event; only the shop's configured provider is accepted.
+         * @example stripe
+         */
+        provider: components["parameters"]["PaymentProvider"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PaymentEvent"];
+      };
+    };
+    responses: {
+      /** @description The event was verified and handled (or had been before). */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookReceipt"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      404: components["responses"]["NotFound"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
+    };
+  };
+  listOrders: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of orders. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OrderList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  createOrder: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each
+         *     operation you mean to perform once. Retry with the same key and the same body, and the first
+         *     answer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.
+         *     The same key with another body is 422 `idempotency_key_reused`; while the first request is
+         *     still running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An
+         *     answer is kept when the operation took effect (2xx); after an error the key is free again.
+         * @example 3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a
+         */
+        "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+      };
+      path?: never;
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OrderCreate"];
+      };
+    };
+    responses: {
+      /** @description The order the provider's webhook had already made of this checkout. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      /** @description The order, created now. */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          Location: components["headers"]["Location"];
+          "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
+    };
+  };
+  getOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The order's id.
+         * @example ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X
+         */
+        orderId: components["parameters"]["OrderId"];
+      };
+      cookie?: {
+        /**
+         * @description A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A
+         *     signed-in customer's cart belongs to the account, and this cookie is ignored.
+         * @example q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M
+         */
+        "joxicrochet-cart"?: components["parameters"]["CartCookie"];
+      };
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The order. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+    };
+  };
+  updateOrderStatus: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each
+         *     operation you mean to perform once. Retry with the same key and the same body, and the first
+         *     answer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.
+         *     The same key with another body is 422 `idempotency_key_reused`; while the first request is
+         *     still running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An
+         *     answer is kept when the operation took effect (2xx); after an error the key is free again.
+         * @example 3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a
+         */
+        "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+      };
+      path: {
+        /**
+         * @description The order's id.
+         * @example ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X
+         */
+        orderId: components["parameters"]["OrderId"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OrderStatusChange"];
+      };
+    };
+    responses: {
+      /** @description The order in its new status. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Order"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      409: components["responses"]["Conflict"];
+      413: components["responses"]["PayloadTooLarge"];
+      415: components["responses"]["UnsupportedMediaType"];
+      422: components["responses"]["UnprocessableEntity"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalError"];
+      503: components["responses"]["Overloaded"];
+    };
+  };
+  listAllOrders: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many items to return (1–100).
+         * @example 20
+         */
+        limit?: components["parameters"]["Limit"];
+        /** @description The `nextCursor` of the previous page. */
+        cursor?: components["parameters"]["Cursor"];
+        /** @description Only orders in this status. */
+        status?: components["schemas"]["OrderStatus"];
+        /**
+         * @description Only orders created at or after this moment.
+         * @example 2026-12-01T00:00:00Z
+         */
+        from?: string;
+        /**
+         * @description Only orders created before this moment.
+         * @example 2026-12-08T00:00:00Z
+         */
+        to?: string;
+        /**
+         * @description Only this customer's orders.
+         * @example usr_4kTq9ZbW2mXv
+         */
+        customerId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of orders. */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["RequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OrderList"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalError"];
     };

@@ -38,6 +38,16 @@ export const documentBase = {
         "From cart to order: a checkout holds the cart's stock for 15 minutes at today's prices.\n",
     },
     {
+      name: "payments",
+      description:
+        "Paying for a checkout with the shop's payment provider (Stripe, or the built-in test\nprovider), and the provider's webhook.\n",
+    },
+    {
+      name: "orders",
+      description:
+        "What a paid checkout becomes: the customer's orders, and for staff every order and its\nstatus from paid to delivered.\n",
+    },
+    {
       name: "auth",
       description:
         "Accounts and sign-in. A session cookie (`joxicrochet-session`) or a Bearer access token\n(RS256, 15 minutes, verifiable with `/.well-known/jwks.json`) authenticates later calls.\n",

@@ -36,6 +36,13 @@ export type Handlers<E extends Env = Env> = {
   startCheckout: RouteHandler<typeof routes.startCheckout, E>;
   getCheckout: RouteHandler<typeof routes.getCheckout, E>;
   updateCheckout: RouteHandler<typeof routes.updateCheckout, E>;
+  createPayment: RouteHandler<typeof routes.createPayment, E>;
+  receivePaymentWebhook: RouteHandler<typeof routes.receivePaymentWebhook, E>;
+  listOrders: RouteHandler<typeof routes.listOrders, E>;
+  createOrder: RouteHandler<typeof routes.createOrder, E>;
+  getOrder: RouteHandler<typeof routes.getOrder, E>;
+  updateOrderStatus: RouteHandler<typeof routes.updateOrderStatus, E>;
+  listAllOrders: RouteHandler<typeof routes.listAllOrders, E>;
   registerAccount: RouteHandler<typeof routes.registerAccount, E>;
   signIn: RouteHandler<typeof routes.signIn, E>;
   signOut: RouteHandler<typeof routes.signOut, E>;

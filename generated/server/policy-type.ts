@@ -22,6 +22,11 @@ export interface OperationPolicy {
   /** Whether the general per-IP limit applies (`x-rate-limit: false` exempts an operation). */
   generalRateLimit: boolean;
   /**
+   * Declared by an `Idempotency-Key` header parameter: the first answer to a key is kept and
+   * replayed to a retry that carries it.
+   */
+  idempotency: { required: boolean } | null;
+  /**
    * The media types the request body may have, when the operation takes one, and `x-body-limit`:
    * the largest body in bytes, when it differs from the app-wide limit.
    */

@@ -17,6 +17,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: false,
+    idempotency: null,
     body: null,
   },
   getReadiness: {
@@ -31,6 +32,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: false,
+    idempotency: null,
     body: null,
   },
   listCategories: {
@@ -45,6 +47,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   createCategory: {
@@ -59,6 +62,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["categories", "products"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   getCategory: {
@@ -73,6 +77,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   deleteCategory: {
@@ -87,6 +92,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["categories", "products"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   updateCategory: {
@@ -101,6 +107,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["categories", "products"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   listProducts: {
@@ -115,6 +122,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   createProduct: {
@@ -129,6 +137,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "categories", "inventory"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   getProductBySlug: {
@@ -143,6 +152,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getProduct: {
@@ -157,6 +167,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   replaceProduct: {
@@ -171,6 +182,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}", "categories", "prices"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   deleteProduct: {
@@ -185,6 +197,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}", "categories", "inventory"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   updateProduct: {
@@ -199,6 +212,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}", "categories", "prices"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   listStockAdjustments: {
@@ -213,6 +227,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   adjustStock: {
@@ -227,6 +242,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}", "categories", "inventory"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   uploadProductImage: {
@@ -241,6 +257,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["multipart/form-data"], maxBytes: 5300000 },
   },
   deleteProductImage: {
@@ -255,6 +272,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   reorderProductImages: {
@@ -269,6 +287,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "product:{id}"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   listAdminProducts: {
@@ -283,6 +302,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getAdminProduct: {
@@ -297,6 +317,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getImage: {
@@ -311,6 +332,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: false,
+    idempotency: null,
     body: null,
   },
   getCart: {
@@ -325,6 +347,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   clearCart: {
@@ -339,6 +362,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   addCartLine: {
@@ -353,6 +377,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   removeCartLine: {
@@ -367,6 +392,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   updateCartLine: {
@@ -381,6 +407,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   startCheckout: {
@@ -395,6 +422,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: ["products", "categories", "inventory"],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getCheckout: {
@@ -409,6 +437,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   updateCheckout: {
@@ -423,7 +452,113 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
+  },
+  createPayment: {
+    operationId: "createPayment",
+    method: "POST",
+    path: "/api/checkouts/{checkoutId}/payment",
+    honoPath: "/api/checkouts/:checkoutId/payment",
+    tags: ["payments"],
+    auth: { required: false, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: [],
+    cache: null,
+    invalidates: [],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: { required: true },
+    body: null,
+  },
+  receivePaymentWebhook: {
+    operationId: "receivePaymentWebhook",
+    method: "POST",
+    path: "/api/payments/webhooks/{provider}",
+    honoPath: "/api/payments/webhooks/:provider",
+    tags: ["payments"],
+    auth: { required: false, schemes: [] },
+    roles: [],
+    cache: null,
+    invalidates: [],
+    rateLimit: null,
+    generalRateLimit: false,
+    idempotency: null,
+    body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
+  },
+  listOrders: {
+    operationId: "listOrders",
+    method: "GET",
+    path: "/api/orders",
+    honoPath: "/api/orders",
+    tags: ["orders"],
+    auth: { required: false, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: [],
+    cache: null,
+    invalidates: [],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: null,
+    body: null,
+  },
+  createOrder: {
+    operationId: "createOrder",
+    method: "POST",
+    path: "/api/orders",
+    honoPath: "/api/orders",
+    tags: ["orders"],
+    auth: { required: false, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: [],
+    cache: null,
+    invalidates: ["products", "categories", "inventory"],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: { required: true },
+    body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
+  },
+  getOrder: {
+    operationId: "getOrder",
+    method: "GET",
+    path: "/api/orders/{orderId}",
+    honoPath: "/api/orders/:orderId",
+    tags: ["orders"],
+    auth: { required: false, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: [],
+    cache: null,
+    invalidates: [],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: null,
+    body: null,
+  },
+  updateOrderStatus: {
+    operationId: "updateOrderStatus",
+    method: "PUT",
+    path: "/api/orders/{orderId}/status",
+    honoPath: "/api/orders/:orderId/status",
+    tags: ["orders"],
+    auth: { required: true, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: ["admin"],
+    cache: null,
+    invalidates: ["products", "categories", "inventory"],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: { required: true },
+    body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
+  },
+  listAllOrders: {
+    operationId: "listAllOrders",
+    method: "GET",
+    path: "/api/admin/orders",
+    honoPath: "/api/admin/orders",
+    tags: ["orders"],
+    auth: { required: true, schemes: ["sessionCookie", "bearerAuth"] },
+    roles: ["admin"],
+    cache: null,
+    invalidates: [],
+    rateLimit: null,
+    generalRateLimit: true,
+    idempotency: null,
+    body: null,
   },
   registerAccount: {
     operationId: "registerAccount",
@@ -437,6 +572,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   signIn: {
@@ -451,6 +587,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   signOut: {
@@ -465,6 +602,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getCurrentUser: {
@@ -479,6 +617,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   refreshAccessToken: {
@@ -493,6 +632,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   sendVerificationEmail: {
@@ -507,6 +647,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 3, windowSeconds: 300, by: ["user"] },
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   verifyEmail: {
@@ -521,6 +662,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   requestPasswordReset: {
@@ -535,6 +677,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   resetPassword: {
@@ -549,6 +692,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   changePassword: {
@@ -563,6 +707,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   sendSignInCode: {
@@ -577,6 +722,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   signInWithCode: {
@@ -591,6 +737,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "email"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   enableTwoFactor: {
@@ -605,6 +752,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   verifyTwoFactor: {
@@ -619,6 +767,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   disableTwoFactor: {
@@ -633,6 +782,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   regenerateBackupCodes: {
@@ -647,6 +797,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip", "user"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   verifyBackupCode: {
@@ -661,6 +812,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: { limit: 5, windowSeconds: 60, by: ["ip"] },
     generalRateLimit: true,
+    idempotency: null,
     body: { required: true, mediaTypes: ["application/json"], maxBytes: null },
   },
   listUsers: {
@@ -675,6 +827,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getJsonWebKeys: {
@@ -689,6 +842,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: false,
+    idempotency: null,
     body: null,
   },
   getOpenApiDocument: {
@@ -703,6 +857,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getApiReference: {
@@ -717,6 +872,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getApiReferenceScript: {
@@ -731,6 +887,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
+    idempotency: null,
     body: null,
   },
   getMetrics: {
@@ -745,6 +902,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     invalidates: [],
     rateLimit: null,
     generalRateLimit: false,
+    idempotency: null,
     body: null,
   },
 };

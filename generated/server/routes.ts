@@ -26,9 +26,18 @@ import {
   InventoryEntrySchema,
   JsonWebKeySetSchema,
   NotReadyProblemSchema,
+  OrderCreateSchema,
+  OrderIdSchema,
+  OrderListSchema,
+  OrderSchema,
+  OrderStatusChangeSchema,
+  OrderStatusSchema,
   PasswordChangeSchema,
   PasswordConfirmationSchema,
   PasswordResetSchema,
+  PaymentEventSchema,
+  PaymentProviderNameSchema,
+  PaymentSchema,
   ProblemSchema,
   ProductCreateSchema,
   ProductImageListSchema,
@@ -51,6 +60,7 @@ import {
   UserListSchema,
   UserSchema,
   VerificationTokenSchema,
+  WebhookReceiptSchema,
 } from "./schemas";
 
 /** Liveness probe */
@@ -6701,6 +6711,1678 @@ export const updateCheckout = createRoute({
   },
 });
 
+/** Create the payment for a checkout */
+export const createPayment = createRoute({
+  operationId: "createPayment",
+  method: "post",
+  path: "/api/checkouts/{checkoutId}/payment",
+  tags: ["payments"],
+  summary: "Create the payment for a checkout",
+  description:
+    "Creates a payment for the checkout's total with the shop's payment provider and answers\nwith what a client needs to let the customer pay (`clientSecret`). The checkout must be open\nand ready (`readyForPayment`: 409 `checkout_incomplete` otherwise); a pending payment of the\nsame checkout is replaced. Once paid, `POST /api/orders` turns the checkout into an order\n(the provider's webhook does the same, whichever comes first). Take a new\n`Idempotency-Key` for each payment you mean to create.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      checkoutId: CheckoutIdSchema.openapi({
+        param: { description: "The checkout's id.", example: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc" },
+      }),
+    }),
+    headers: z.object({
+      "Idempotency-Key": z
+        .string()
+        .regex(new RegExp("^[!-~]{8,255}$", "u"))
+        .openapi({ pattern: "^[!-~]{8,255}$" })
+        .openapi({
+          param: {
+            description:
+              "A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each\noperation you mean to perform once. Retry with the same key and the same body, and the first\nanswer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.\nThe same key with another body is 422 `idempotency_key_reused`; while the first request is\nstill running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An\nanswer is kept when the operation took effect (2xx); after an error the key is free again.\n",
+            example: "3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a",
+          },
+        }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    201: {
+      description: "The payment, waiting for the customer.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Idempotent-Replayed": {
+          description:
+            "Present, and `true`, when this is the kept answer to an earlier request with the same `Idempotency-Key`.",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+      content: { "application/json": { schema: PaymentSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    422: {
+      description: "The request is well formed but cannot be carried out as it stands.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/invalid_image",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "The image could not be decoded",
+            code: "invalid_image",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Receive a payment provider's event */
+export const receivePaymentWebhook = createRoute({
+  operationId: "receivePaymentWebhook",
+  method: "post",
+  path: "/api/payments/webhooks/{provider}",
+  tags: ["payments"],
+  summary: "Receive a payment provider's event",
+  description:
+    "Where the provider reports a payment's outcome. The signature is checked with the\nprovider's own scheme (Stripe: `Stripe-Signature`, verified by the `stripe` package; the\ntest provider: the Standard Webhooks headers `webhook-id`, `webhook-timestamp`,\n`webhook-signature`); a missing, wrong or older than five minutes signature is 400\n`invalid_signature` and changes nothing. Events may come twice or out of order: each is\nhandled once, and a payment that succeeded stays so. A successful payment of an open\ncheckout becomes its order, exactly once, whether this or the client's `POST /api/orders`\ncomes first.\n",
+  security: [] as { [scheme: string]: string[] }[],
+  "x-rate-limit": false,
+  request: {
+    params: z.object({
+      provider: PaymentProviderNameSchema.openapi({
+        param: {
+          description: "The provider sending the event; only the shop's configured provider is accepted.",
+          example: "stripe",
+        },
+      }),
+    }),
+    headers: z.object({
+      "Stripe-Signature": z
+        .string()
+        .regex(new RegExp("^[ -~]{1,2048}$", "u"))
+        .openapi({ pattern: "^[ -~]{1,2048}$" })
+        .optional()
+        .openapi({
+          param: {
+            description: "Stripe's signature of the body.",
+            example: "t=1796205600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd",
+          },
+        }),
+      "webhook-id": z
+        .string()
+        .regex(new RegExp("^[ -~]{1,255}$", "u"))
+        .openapi({ pattern: "^[ -~]{1,255}$" })
+        .optional()
+        .openapi({
+          param: {
+            description: "The test provider's event id (Standard Webhooks).",
+            example: "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+          },
+        }),
+      "webhook-timestamp": z
+        .string()
+        .regex(new RegExp("^[0-9]{1,12}$", "u"))
+        .openapi({ pattern: "^[0-9]{1,12}$" })
+        .optional()
+        .openapi({
+          param: {
+            description: "When the test provider signed the event, in Unix seconds (Standard Webhooks).",
+            example: "1796205600",
+          },
+        }),
+      "webhook-signature": z
+        .string()
+        .regex(new RegExp("^[ -~]{1,2048}$", "u"))
+        .openapi({ pattern: "^[ -~]{1,2048}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "The test provider's signatures, `v1,<base64>` separated by spaces (Standard Webhooks).",
+            example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: PaymentEventSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The event was verified and handled (or had been before).",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: WebhookReceiptSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** List the caller's orders */
+export const listOrders = createRoute({
+  operationId: "listOrders",
+  method: "get",
+  path: "/api/orders",
+  tags: ["orders"],
+  summary: "List the caller's orders",
+  description:
+    "The caller's own orders, newest first: a customer's, or those a guest placed with the\n`joxicrochet-cart` cookie they still hold.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    query: z.object({
+      limit: z
+        .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
+        .default(20)
+        .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
+      cursor: CursorSchema.optional().openapi({
+        param: { description: "The `nextCursor` of the previous page." },
+      }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of orders.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: OrderListSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Create the order from a paid checkout */
+export const createOrder = createRoute({
+  operationId: "createOrder",
+  method: "post",
+  path: "/api/orders",
+  tags: ["orders"],
+  summary: "Create the order from a paid checkout",
+  description:
+    "Turns the caller's paid checkout into an order: its lines, address and totals are copied,\nthe cart is emptied, and the confirmation and payment e-mails are queued in the same\ntransaction. When the provider's webhook was first, the order it made is the answer (200);\notherwise the payment's status is asked of the provider. A checkout with no payment is 409\n`payment_required`, one whose payment has not succeeded 409 `payment_pending` or\n`payment_failed`, an ended one 409 `checkout_closed`.\n",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-invalidates": ["products", "categories", "inventory"],
+  request: {
+    headers: z.object({
+      "Idempotency-Key": z
+        .string()
+        .regex(new RegExp("^[!-~]{8,255}$", "u"))
+        .openapi({ pattern: "^[!-~]{8,255}$" })
+        .openapi({
+          param: {
+            description:
+              "A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each\noperation you mean to perform once. Retry with the same key and the same body, and the first\nanswer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.\nThe same key with another body is 422 `idempotency_key_reused`; while the first request is\nstill running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An\nanswer is kept when the operation took effect (2xx); after an error the key is free again.\n",
+            example: "3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a",
+          },
+        }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: OrderCreateSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The order the provider's webhook had already made of this checkout.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Idempotent-Replayed": {
+          description:
+            "Present, and `true`, when this is the kept answer to an earlier request with the same `Idempotency-Key`.",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+      content: { "application/json": { schema: OrderSchema } },
+    },
+    201: {
+      description: "The order, created now.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        Location: {
+          description: "The URL of the created resource.",
+          schema: { type: "string", example: "/api/products/221" },
+        },
+        "Idempotent-Replayed": {
+          description:
+            "Present, and `true`, when this is the kept answer to an earlier request with the same `Idempotency-Key`.",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+      content: { "application/json": { schema: OrderSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    422: {
+      description: "The request is well formed but cannot be carried out as it stands.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/invalid_image",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "The image could not be decoded",
+            code: "invalid_image",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Get an order */
+export const getOrder = createRoute({
+  operationId: "getOrder",
+  method: "get",
+  path: "/api/orders/{orderId}",
+  tags: ["orders"],
+  summary: "Get an order",
+  description: "One of the caller's orders, with its history; staff may read any. Another customer's is 404.",
+  security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  request: {
+    params: z.object({
+      orderId: OrderIdSchema.openapi({
+        param: { description: "The order's id.", example: "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X" },
+      }),
+    }),
+    cookies: z.object({
+      "joxicrochet-cart": z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,128}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,128}$" })
+        .optional()
+        .openapi({
+          param: {
+            description:
+              "A guest's cart: the cookie the first line added without signing in set (see `Set-Cookie`). A\nsigned-in customer's cart belongs to the account, and this cookie is ignored.\n",
+            example: "q3V8mZp1nLx0b6Yt2Rk9sWc4Hf7Ja5Ue1Dg8Ko3Pi6M",
+          },
+        }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The order.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: OrderSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Move an order to another status (staff) */
+export const updateOrderStatus = createRoute({
+  operationId: "updateOrderStatus",
+  method: "put",
+  path: "/api/orders/{orderId}/status",
+  tags: ["orders"],
+  summary: "Move an order to another status (staff)",
+  description:
+    "Moves the order along `paid` → `processing` → `shipped` → `delivered`; `cancelled` before it\nships (its units go back to stock, and a payment taken is refunded through the provider);\n`refunded` once paid (through the provider; units go back to stock if it has not shipped).\nA move the order's status does not allow is 409 `invalid_transition`, listing the allowed\nones in `allowedTransitions`. Each change is recorded in the history with who and when.\n",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-roles": ["admin"],
+  "x-invalidates": ["products", "categories", "inventory"],
+  request: {
+    params: z.object({
+      orderId: OrderIdSchema.openapi({
+        param: { description: "The order's id.", example: "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X" },
+      }),
+    }),
+    headers: z.object({
+      "Idempotency-Key": z
+        .string()
+        .regex(new RegExp("^[!-~]{8,255}$", "u"))
+        .openapi({ pattern: "^[!-~]{8,255}$" })
+        .openapi({
+          param: {
+            description:
+              "A key of your choosing (8–255 visible ASCII characters; a UUID is a good one), new for each\noperation you mean to perform once. Retry with the same key and the same body, and the first\nanswer comes back (with `Idempotent-Replayed: true`) instead of the operation running twice.\nThe same key with another body is 422 `idempotency_key_reused`; while the first request is\nstill running, 409 `idempotency_key_in_use`. Keys are kept for 24 hours, per caller. An\nanswer is kept when the operation took effect (2xx); after an error the key is free again.\n",
+            example: "3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a",
+          },
+        }),
+    }),
+    body: { required: true, content: { "application/json": { schema: OrderStatusChangeSchema } } },
+  },
+  responses: {
+    200: {
+      description: "The order in its new status.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Idempotent-Replayed": {
+          description:
+            "Present, and `true`, when this is the kept answer to an earlier request with the same `Idempotency-Key`.",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
+      content: { "application/json": { schema: OrderSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    403: {
+      description: "The caller is authenticated but lacks the role this operation needs.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/forbidden",
+            title: "Forbidden",
+            status: 403,
+            detail: "This operation needs the admin role",
+            code: "forbidden",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    404: {
+      description: "Nothing exists at this address, or it is not visible to you.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/not_found",
+            title: "Not found",
+            status: 404,
+            detail: "No product with id 9999",
+            code: "not_found",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    409: {
+      description: "Conflict.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/email_taken",
+            title: "Conflict",
+            status: 409,
+            detail: "An account with this e-mail address already exists",
+            code: "email_taken",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    413: {
+      description: "The request body or the uploaded file is too large.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/payload_too_large",
+            title: "Payload too large",
+            status: 413,
+            detail: "Images are limited to 5 MB",
+            code: "payload_too_large",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    415: {
+      description:
+        "The body is of a media type this operation does not take, or the uploaded file is of a type it does not accept.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unsupported_media_type",
+            title: "Unsupported media type",
+            status: 415,
+            detail: "Content-Type 'text/plain' is not accepted here",
+            code: "unsupported_media_type",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    422: {
+      description: "The request is well formed but cannot be carried out as it stands.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/invalid_image",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "The image could not be decoded",
+            code: "invalid_image",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    503: {
+      description:
+        "Too much work of this kind is already waiting (password checks and hashes are costly and\nserved a few at a time): the request was refused at once, before any of it was done, rather\nthan left to time out. Retry after `Retry-After` seconds.\n",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying; at least 1.",
+          schema: { type: "integer", format: "int32", minimum: 1, maximum: 2147483647 },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/overloaded",
+            title: "Service overloaded",
+            status: 503,
+            detail: "Too many passwords are being checked; try again in 2 s",
+            code: "overloaded",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
+/** List every order (staff) */
+export const listAllOrders = createRoute({
+  operationId: "listAllOrders",
+  method: "get",
+  path: "/api/admin/orders",
+  tags: ["orders"],
+  summary: "List every order (staff)",
+  description:
+    "Every order, newest first, filtered by status, creation date (`from` inclusive, `to` exclusive) and customer.",
+  security: [{ sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
+  "x-roles": ["admin"],
+  request: {
+    query: z.object({
+      limit: z
+        .preprocess(numberFromString, z.int().min(1).max(100))
+        .openapi({ format: "int32" })
+        .default(20)
+        .openapi({ param: { description: "How many items to return (1–100).", example: 20 } }),
+      cursor: CursorSchema.optional().openapi({
+        param: { description: "The `nextCursor` of the previous page." },
+      }),
+      status: OrderStatusSchema.optional().openapi({ param: { description: "Only orders in this status." } }),
+      from: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({
+          param: {
+            description: "Only orders created at or after this moment.",
+            example: "2026-12-01T00:00:00Z",
+          },
+        }),
+      to: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({
+          param: { description: "Only orders created before this moment.", example: "2026-12-08T00:00:00Z" },
+        }),
+      customerId: z
+        .string()
+        .regex(new RegExp("^[A-Za-z0-9_-]{1,64}$", "u"))
+        .openapi({ pattern: "^[A-Za-z0-9_-]{1,64}$" })
+        .optional()
+        .openapi({ param: { description: "Only this customer's orders.", example: "usr_4kTq9ZbW2mXv" } }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of orders.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: { "application/json": { schema: OrderListSchema } },
+    },
+    400: {
+      description: "The request is invalid; `errors[]` names each invalid field.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/validation_failed",
+            title: "Request validation failed",
+            status: 400,
+            detail: "1 field is invalid",
+            instance: "/api/categories",
+            code: "validation_failed",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+            errors: [
+              {
+                location: "query",
+                field: "depth",
+                pointer: "/depth",
+                message: "Too big; expected a number at most 5",
+              },
+            ],
+          },
+        },
+      },
+    },
+    401: {
+      description: "Authentication required.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/unauthenticated",
+            title: "Authentication required",
+            status: 401,
+            detail: "Send a valid session cookie or a Bearer access token",
+            code: "unauthenticated",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    403: {
+      description: "The caller is authenticated but lacks the role this operation needs.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/forbidden",
+            title: "Forbidden",
+            status: 403,
+            detail: "This operation needs the admin role",
+            code: "forbidden",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    429: {
+      description: "The client sent too many requests; retry after `Retry-After` seconds.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying.",
+          schema: { type: "integer", format: "int32", minimum: 0, maximum: 2147483647 },
+        },
+        RateLimit: {
+          description:
+            "The remaining quota of the most constraining policy (draft-ietf-httpapi-ratelimit-headers).",
+          schema: { type: "string", example: '"login";r=0;t=42' },
+        },
+        "RateLimit-Policy": {
+          description: "The policies that apply to this operation.",
+          schema: { type: "string", example: '"general";q=100;w=60, "login";q=5;w=60' },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/rate_limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "Limit of 100 requests per 60 seconds reached; retry in 12 seconds",
+            code: "rate_limited",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+    500: {
+      description: "An unexpected error; it has been logged under `requestId`.",
+      headers: {
+        "X-Request-Id": {
+          description: "The request id (yours if you sent a valid `X-Request-Id`, otherwise generated).",
+          schema: { type: "string", example: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0" },
+        },
+      },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          example: {
+            type: "https://joxicrochet.shop/problems/internal_error",
+            title: "Internal server error",
+            status: 500,
+            detail: "Something went wrong on our side; quote the request id when contacting support",
+            code: "internal_error",
+            requestId: "01JD8Z3K6Q2V7XW9R4T5Y6U8I0",
+          },
+        },
+      },
+    },
+  },
+});
+
 /** Create a customer account */
 export const registerAccount = createRoute({
   operationId: "registerAccount",
@@ -10213,6 +11895,13 @@ export const routes = {
   startCheckout,
   getCheckout,
   updateCheckout,
+  createPayment,
+  receivePaymentWebhook,
+  listOrders,
+  createOrder,
+  getOrder,
+  updateOrderStatus,
+  listAllOrders,
   registerAccount,
   signIn,
   signOut,

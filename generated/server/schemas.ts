@@ -1503,3 +1503,309 @@ export const CheckoutUpdateSchema = z
     example: { email: "ada@example.com", shippingMethod: "standard" },
   });
 export type CheckoutUpdate = z.infer<typeof CheckoutUpdateSchema>;
+
+/**
+ * `test`: the built-in test provider, for development and tests; `stripe`: Stripe PaymentIntents.
+ */
+export const PaymentProviderNameSchema = z.enum(["test", "stripe"]).openapi("PaymentProviderName", {
+  description:
+    "`test`: the built-in test provider, for development and tests; `stripe`: Stripe PaymentIntents.\n",
+  example: "stripe",
+});
+export type PaymentProviderName = z.infer<typeof PaymentProviderNameSchema>;
+
+/**
+ * `pending`: waiting for the customer to pay with the provider; `succeeded`: the money is taken;
+ * `failed`: the provider refused it (create a new payment to try again); `cancelled`: a newer
+ * payment replaced it; `refunded`: the money went back.
+ */
+export const PaymentStatusSchema = z
+  .enum(["pending", "succeeded", "failed", "cancelled", "refunded"])
+  .openapi("PaymentStatus", {
+    description:
+      "`pending`: waiting for the customer to pay with the provider; `succeeded`: the money is taken;\n`failed`: the provider refused it (create a new payment to try again); `cancelled`: a newer\npayment replaced it; `refunded`: the money went back.\n",
+    example: "pending",
+  });
+export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
+
+/**
+ * A payment for a checkout, made with the provider named. Hand `clientSecret` to the provider's
+ * own client library (Stripe.js `confirmPayment`) to let the customer pay; the shop learns the
+ * outcome from the provider's webhook, or when the order is created.
+ */
+export const PaymentSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(new RegExp("^pay_[A-Za-z0-9_-]{22}$", "u"))
+      .openapi({ example: "pay_Bv7Nc2Xm9Lq4Rt1Wk8Zp3J", pattern: "^pay_[A-Za-z0-9_-]{22}$" }),
+    checkoutId: CheckoutIdSchema,
+    provider: PaymentProviderNameSchema,
+    providerPaymentId: z.string().max(255).openapi({
+      description: "The provider's id of the payment (a Stripe PaymentIntent's `pi_...`).",
+      example: "pi_3QXa1b2C3d4E5f6G",
+    }),
+    status: PaymentStatusSchema,
+    amount: PriceTotalSchema.openapi({ description: "The checkout's total." }),
+    clientSecret: z.string().max(512).openapi({
+      description: "What the provider's client library needs to take the payment; do not log it.",
+      example: "pi_3QXa1b2C3d4E5f6G_secret_Zk8Lm2Nq",
+    }),
+  })
+  .openapi("Payment", {
+    description:
+      "A payment for a checkout, made with the provider named. Hand `clientSecret` to the provider's\nown client library (Stripe.js `confirmPayment`) to let the customer pay; the shop learns the\noutcome from the provider's webhook, or when the order is created.\n",
+    example: {
+      id: "pay_Bv7Nc2Xm9Lq4Rt1Wk8Zp3J",
+      checkoutId: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+      provider: "stripe",
+      providerPaymentId: "pi_3QXa1b2C3d4E5f6G",
+      status: "pending",
+      amount: { amount: 5493, currency: "EUR" },
+      clientSecret: "pi_3QXa1b2C3d4E5f6G_secret_Zk8Lm2Nq",
+    },
+  });
+export type Payment = z.infer<typeof PaymentSchema>;
+
+/**
+ * An event as the provider sends it: a Stripe `Event`, or the test provider's
+ * `{ id, type, created, data: { paymentId, amount } }`. The shop reads only what the signature
+ * covers, so its other fields are the provider's business.
+ */
+export const PaymentEventSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(new RegExp("^[ -~]{1,255}$", "u"))
+      .openapi({ example: "evt_1QXa1b2C3d4E5f6G", pattern: "^[ -~]{1,255}$" }),
+    type: z
+      .string()
+      .regex(new RegExp("^[ -~]{1,255}$", "u"))
+      .openapi({ example: "payment_intent.succeeded", pattern: "^[ -~]{1,255}$" }),
+  })
+  .catchall(z.unknown().refine((value) => value !== undefined, "Required"))
+  .openapi("PaymentEvent", {
+    description:
+      "An event as the provider sends it: a Stripe `Event`, or the test provider's\n`{ id, type, created, data: { paymentId, amount } }`. The shop reads only what the signature\ncovers, so its other fields are the provider's business.\n",
+    example: {
+      id: "evt_1QXa1b2C3d4E5f6G",
+      type: "payment_intent.succeeded",
+      created: 1796205600,
+      data: {
+        object: { id: "pi_3QXa1b2C3d4E5f6G", object: "payment_intent", amount: 5493, currency: "eur" },
+      },
+    },
+  });
+export type PaymentEvent = z.infer<typeof PaymentEventSchema>;
+
+/**
+ * The event was verified; `duplicate` when it had been handled before.
+ */
+export const WebhookReceiptSchema = z
+  .strictObject({
+    received: z
+      .boolean()
+      .openapi({ description: "Always true; a refused event is a problem, not a receipt." }),
+    duplicate: z.boolean(),
+  })
+  .openapi("WebhookReceipt", {
+    description: "The event was verified; `duplicate` when it had been handled before.",
+    example: { received: true, duplicate: false },
+  });
+export type WebhookReceipt = z.infer<typeof WebhookReceiptSchema>;
+
+/**
+ * An order's id; it cannot be guessed or counted.
+ */
+export const OrderIdSchema = z.string().regex(new RegExp("^ord_[A-Za-z0-9_-]{22}$", "u")).openapi("OrderId", {
+  description: "An order's id; it cannot be guessed or counted.",
+  example: "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X",
+  pattern: "^ord_[A-Za-z0-9_-]{22}$",
+});
+export type OrderId = z.infer<typeof OrderIdSchema>;
+
+/**
+ * `paid` → `processing` → `shipped` → `delivered`. An order is `cancelled` before it ships (its
+ * stock returns, and a payment taken is refunded) or `refunded` after payment, through the
+ * provider. `pending` is an order whose payment has not settled.
+ */
+export const OrderStatusSchema = z
+  .enum(["pending", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"])
+  .openapi("OrderStatus", {
+    description:
+      "`paid` → `processing` → `shipped` → `delivered`. An order is `cancelled` before it ships (its\nstock returns, and a payment taken is refunded) or `refunded` after payment, through the\nprovider. `pending` is an order whose payment has not settled.\n",
+    example: "paid",
+  });
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+
+/**
+ * An order in a list.
+ */
+export const OrderSummarySchema = z
+  .strictObject({
+    id: OrderIdSchema,
+    status: OrderStatusSchema,
+    itemCount: z.int().min(1).max(9900).openapi({ example: 2, format: "int32" }),
+    total: PriceTotalSchema,
+    email: z.email({ pattern: EMAIL }).max(254).openapi({ example: "ada@example.com" }),
+    customerId: z.string().max(64).nullable().openapi({
+      description: "The customer's account; null for a guest's order.",
+      example: "usr_4kTq9ZbW2mXv",
+    }),
+    createdAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:20:00Z" }),
+  })
+  .openapi("OrderSummary", { description: "An order in a list." });
+export type OrderSummary = z.infer<typeof OrderSummarySchema>;
+
+/**
+ * A page of orders, newest first.
+ */
+export const OrderListSchema = z
+  .strictObject({
+    data: z.array(OrderSummarySchema).max(100),
+    nextCursor: z.string().min(1).max(512).regex(new RegExp("^[A-Za-z0-9_-]+$", "u")).nullable().openapi({
+      description: "Pass as `cursor` for the next page; null on the last page.",
+      example: null,
+      pattern: "^[A-Za-z0-9_-]+$",
+    }),
+  })
+  .openapi("OrderList", { description: "A page of orders, newest first." });
+export type OrderList = z.infer<typeof OrderListSchema>;
+
+/**
+ * The paid checkout to turn into an order.
+ */
+export const OrderCreateSchema = z.strictObject({ checkoutId: CheckoutIdSchema }).openapi("OrderCreate", {
+  description: "The paid checkout to turn into an order.",
+  example: { checkoutId: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc" },
+});
+export type OrderCreate = z.infer<typeof OrderCreateSchema>;
+
+/**
+ * A line of an order, with the product's name and price as they were when bought.
+ */
+export const OrderLineSchema = z
+  .strictObject({
+    productId: z.int().min(1).max(2147483647).openapi({ example: 12, format: "int32" }),
+    slug: z.string().openapi({ example: "sleepy-fox-amigurumi" }),
+    name: z.string().openapi({ example: "Sleepy Fox Amigurumi" }),
+    quantity: z.int().min(1).max(9900).openapi({ example: 2, format: "int32" }),
+    unitPrice: PriceSchema,
+    lineTotal: PriceTotalSchema,
+  })
+  .openapi("OrderLine", {
+    description: "A line of an order, with the product's name and price as they were when bought.",
+  });
+export type OrderLine = z.infer<typeof OrderLineSchema>;
+
+/**
+ * One change of the order's status; `from` is absent from the order's first entry.
+ */
+export const OrderHistoryEntrySchema = z
+  .strictObject({
+    from: OrderStatusSchema.optional(),
+    to: OrderStatusSchema,
+    actor: z
+      .enum(["customer", "admin", "system"])
+      .openapi({ description: "`system`: the shop itself, on a payment's outcome.", example: "admin" }),
+    actorId: z.string().max(64).nullable().openapi({
+      description: "The account that made the change; null for `system`.",
+      example: "usr_4kTq9ZbW2mXv",
+    }),
+    note: z.string().max(500).nullable().openapi({ example: "Parcel handed to DHL" }),
+    at: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:20:00Z" }),
+  })
+  .openapi("OrderHistoryEntry", {
+    description: "One change of the order's status; `from` is absent from the order's first entry.",
+  });
+export type OrderHistoryEntry = z.infer<typeof OrderHistoryEntrySchema>;
+
+/**
+ * An order. Its lines, address and totals are copies made when it was created, so later changes
+ * to the catalog never rewrite what was bought.
+ */
+export const OrderSchema = z
+  .strictObject({
+    id: OrderIdSchema,
+    status: OrderStatusSchema,
+    checkoutId: CheckoutIdSchema,
+    lines: z.array(OrderLineSchema).min(1).max(100),
+    itemCount: z.int().min(1).max(9900).openapi({ example: 2, format: "int32" }),
+    email: z.email({ pattern: EMAIL }).max(254).openapi({ example: "ada@example.com" }),
+    shippingAddress: ShippingAddressSchema,
+    shippingMethod: z
+      .string()
+      .regex(new RegExp("^[a-z0-9][a-z0-9-]{0,31}$", "u"))
+      .openapi({ example: "standard", pattern: "^[a-z0-9][a-z0-9-]{0,31}$" }),
+    subtotal: PriceTotalSchema,
+    shipping: PriceTotalSchema,
+    tax: PriceTotalSchema,
+    total: PriceTotalSchema,
+    allowedTransitions: z
+      .array(OrderStatusSchema)
+      .max(7)
+      .openapi({ description: "The statuses staff may move the order to from here." }),
+    history: z.array(OrderHistoryEntrySchema).min(1),
+    createdAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:20:00Z" }),
+    updatedAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-12-02T10:20:00Z" }),
+  })
+  .openapi("Order", {
+    description:
+      "An order. Its lines, address and totals are copies made when it was created, so later changes\nto the catalog never rewrite what was bought.\n",
+    example: {
+      id: "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X",
+      status: "paid",
+      checkoutId: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc",
+      lines: [
+        {
+          productId: 12,
+          slug: "sleepy-fox-amigurumi",
+          name: "Sleepy Fox Amigurumi",
+          quantity: 2,
+          unitPrice: { amount: 2499, currency: "EUR" },
+          lineTotal: { amount: 4998, currency: "EUR" },
+        },
+      ],
+      itemCount: 2,
+      email: "ada@example.com",
+      shippingAddress: {
+        name: "Ada Lovelace",
+        line1: "12 Wool Street",
+        postalCode: "10115",
+        city: "Berlin",
+        country: "DE",
+      },
+      shippingMethod: "standard",
+      subtotal: { amount: 4998, currency: "EUR" },
+      shipping: { amount: 495, currency: "EUR" },
+      tax: { amount: 0, currency: "EUR" },
+      total: { amount: 5493, currency: "EUR" },
+      allowedTransitions: ["processing", "cancelled", "refunded"],
+      history: [
+        { to: "paid", actor: "system", actorId: null, note: "Payment received", at: "2026-12-02T10:20:00Z" },
+      ],
+      createdAt: "2026-12-02T10:20:00Z",
+      updatedAt: "2026-12-02T10:20:00Z",
+    },
+  });
+export type Order = z.infer<typeof OrderSchema>;
+
+/**
+ * The status to move the order to, and why, for its history.
+ */
+export const OrderStatusChangeSchema = z
+  .strictObject({
+    status: OrderStatusSchema,
+    note: z
+      .string()
+      .min(1)
+      .max(500)
+      .regex(new RegExp("^[^\\u0000]*$", "u"))
+      .openapi({ example: "Parcel handed to DHL, tracking 00340434161094042557", pattern: "^[^\\u0000]*$" })
+      .optional(),
+  })
+  .openapi("OrderStatusChange", {
+    description: "The status to move the order to, and why, for its history.",
+    example: { status: "shipped", note: "Parcel handed to DHL, tracking 00340434161094042557" },
+  });
+export type OrderStatusChange = z.infer<typeof OrderStatusChangeSchema>;

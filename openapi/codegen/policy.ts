@@ -53,6 +53,9 @@ export function policyOf(operation: Operation): OperationPolicy {
   ] as const) {
     for (const tag of tags) assertTagParameter(operation, key, tag);
   }
+  const idempotencyKey = operation.parameters.find(
+    (parameter) => parameter.in === "header" && parameter.name.toLowerCase() === "idempotency-key",
+  );
   const bodyLimit = read(operation, "x-body-limit", BodyLimit);
   if (bodyLimit !== undefined && !operation.requestBody)
     throw new CodegenError(`${operation.pointer}/x-body-limit`, "x-body-limit needs a request body");
@@ -72,6 +75,7 @@ export function policyOf(operation: Operation): OperationPolicy {
     invalidates,
     rateLimit: rateLimit || null,
     generalRateLimit: rateLimit !== false,
+    idempotency: idempotencyKey ? { required: idempotencyKey.required ?? false } : null,
     body: operation.requestBody
       ? {
           required: operation.requestBody.required ?? false,

@@ -5,13 +5,16 @@ import type { CatalogServices } from "../domain/catalog/services";
 import { type AuthPlatform, openAuth } from "../platform/auth";
 import { authSecret } from "../platform/auth/secret";
 import type { DatabaseHandle } from "../platform/db";
+import { type IdempotencyStore, idempotencyStore } from "../platform/idempotency/store";
 import type { Logger } from "../platform/logger";
+import type { PaymentProvider } from "../platform/payments/provider";
 import type { PeriodicTask } from "../platform/periodic";
 import { type Infrastructure, type InfrastructureConfig, startInfrastructure } from "../platform/services";
 import { accountMailer } from "./account-mail";
 import { openAccounts } from "./accounts";
 import { openCatalogServices } from "./catalog";
 import { startReservationSweeper } from "./checkout";
+import { openPaymentProvider, startIdempotencySweeper } from "./payments";
 
 export type ServiceConfig = InfrastructureConfig &
   Pick<
@@ -22,6 +25,7 @@ export type ServiceConfig = InfrastructureConfig &
     | "authKeyRotationSeconds"
     | "passwordHashConcurrency"
     | "passwordHashMaxWaitSeconds"
+    | "payments"
   >;
 
 export interface Services extends Infrastructure {
@@ -30,6 +34,12 @@ export interface Services extends Infrastructure {
   catalog: CatalogServices;
   /** Returns the stock of checkouts past their time. */
   reservations: PeriodicTask;
+  /** Who takes the money: the built-in test provider, or Stripe. */
+  payments: PaymentProvider;
+  /** The first answers to `Idempotency-Key`s, in PostgreSQL. */
+  idempotency: IdempotencyStore;
+  /** Forgets idempotency keys past their 24 hours. */
+  idempotencySweeper: PeriodicTask;
   /** The configured or stored auth secret, for what the app signs itself (device cookies). */
   authSecret: string;
 }
@@ -75,16 +85,23 @@ export function startServices(
     logger,
   });
   const reservations = startReservationSweeper(database.db, infrastructure.cache, logger);
+  const payments = openPaymentProvider(config.payments, database.db, infrastructure.jobs);
+  const idempotency = idempotencyStore(database.db);
+  const idempotencySweeper = startIdempotencySweeper(idempotency, logger);
   return {
     ...infrastructure,
     auth,
     accounts,
     catalog,
     reservations,
+    payments,
+    idempotency,
+    idempotencySweeper,
     authSecret: secret,
     async close() {
       auth.close();
       await reservations.stop();
+      await idempotencySweeper.stop();
       await infrastructure.close();
     },
   };

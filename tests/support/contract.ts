@@ -17,19 +17,32 @@ const validators = new Map<string, ReturnType<Ajv2020["compile"]>>();
  * The contract's path for an operation with each path parameter filled by its example (or 1):
  * a well-formed target, for tests about what happens before anything is looked up.
  */
-export function examplePath(path: string, method: string): string {
+function parametersOf(path: string, method: string): OpenAPIV3.ParameterObject[] {
   const operation = contract.paths[path]?.[method.toLowerCase() as OpenAPIV3.HttpMethods];
-  const parameters = (operation?.parameters ?? []).map((parameter) =>
+  return (operation?.parameters ?? []).map((parameter) =>
     "$ref" in parameter
       ? (contract.components?.parameters?.[
           parameter.$ref.split("/").at(-1) ?? ""
         ] as OpenAPIV3.ParameterObject)
       : parameter,
   );
+}
+
+export function examplePath(path: string, method: string): string {
+  const parameters = parametersOf(path, method);
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const found = parameters.find((parameter) => parameter?.in === "path" && parameter.name === name);
     return encodeURIComponent(String(found?.example ?? "1"));
   });
+}
+
+/** The operation's required headers (an Idempotency-Key), each with its example. */
+export function exampleHeaders(path: string, method: string): Record<string, string> {
+  return Object.fromEntries(
+    parametersOf(path, method)
+      .filter((parameter) => parameter?.in === "header" && parameter.required)
+      .map((parameter) => [parameter.name, String(parameter.example ?? "")]),
+  );
 }
 
 export function validatorFor(schema: unknown): ReturnType<Ajv2020["compile"]> {

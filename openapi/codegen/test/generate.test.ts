@@ -78,6 +78,7 @@ describe("generated output", () => {
       invalidates: [],
       rateLimit: null,
       generalRateLimit: true,
+      idempotency: null,
       body: null,
       tags: ["patterns"],
     };

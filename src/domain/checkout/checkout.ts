@@ -5,13 +5,14 @@ import {
   carts,
   checkoutLines,
   checkouts,
-  inventoryLedger,
+  payments,
   products,
   type ShippingAddress,
 } from "../../../db/schema/index.ts";
 import type { Db, Tx } from "../../platform/db.ts";
 import { cartOwnedBy, onSale } from "../cart/cart.ts";
 import { type CartOwner, ownerColumns } from "../cart/owner.ts";
+import { returnUnits, takeUnits } from "../catalog/stock-moves.ts";
 import { DomainError } from "../errors.ts";
 import { type CheckoutView, checkoutView } from "./view.ts";
 
@@ -146,6 +147,8 @@ export async function updateCheckout(
         updatedAt: sql`now()`,
       })
       .where(eq(checkouts.id, id));
+    // A payment created for the old total must not pay for the new one.
+    if (method !== undefined) await cancelPendingPayments(tx, id);
     return loadCheckout(tx, deps, owner, id);
   });
 }
@@ -219,32 +222,16 @@ async function reserve(
   checkoutId: string,
   actorId: string | null,
 ) {
-  const [taken] = await tx
-    .update(products)
-    .set({
-      stock: sql`${products.stock} - ${quantity}`,
-      version: sql`${products.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(products.id, productId), sql`${products.stock} >= ${quantity}`))
-    .returning({ stock: products.stock });
-  if (!taken) {
-    const [product] = await tx
-      .select({ stock: products.stock })
-      .from(products)
-      .where(eq(products.id, productId));
-    throw new DomainError("out_of_stock", `Only ${product?.stock ?? 0} of product ${productId} left`, {
-      productId,
-      available: product?.stock ?? 0,
-    });
-  }
-  await tx.insert(inventoryLedger).values({
+  const note = `checkout ${checkoutId}`;
+  const left = await takeUnits(tx, { productId, quantity, reason: "reserved", note, actorId });
+  if (left !== undefined) return;
+  const [product] = await tx
+    .select({ stock: products.stock })
+    .from(products)
+    .where(eq(products.id, productId));
+  throw new DomainError("out_of_stock", `Only ${product?.stock ?? 0} of product ${productId} left`, {
     productId,
-    delta: -quantity,
-    reason: "reserved",
-    stockAfter: taken.stock,
-    note: `checkout ${checkoutId}`,
-    actorId,
+    available: product?.stock ?? 0,
   });
 }
 
@@ -265,50 +252,40 @@ async function giveBack(tx: Tx, checkoutId: string, status: "expired" | "cancell
     .where(eq(checkoutLines.checkoutId, checkoutId))
     .orderBy(asc(checkoutLines.productId));
   for (const line of lines) {
-    const [returned] = await tx
-      .update(products)
-      .set({
-        stock: sql`${products.stock} + ${line.quantity}`,
-        version: sql`${products.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(products.id, line.productId))
-      .returning({ stock: products.stock });
-    await tx.insert(inventoryLedger).values({
-      productId: line.productId,
-      delta: line.quantity,
-      reason: "released",
-      stockAfter: returned?.stock ?? 0,
-      note: `checkout ${checkoutId} ${status}`,
-    });
+    await returnUnits(tx, { ...line, reason: "released", note: `checkout ${checkoutId} ${status}` });
   }
   await tx.update(checkouts).set({ status, updatedAt: sql`now()` }).where(eq(checkouts.id, checkoutId));
+  await cancelPendingPayments(tx, checkoutId);
   return lines.map((line) => line.productId);
 }
 
-async function loadCheckout(
-  db: Db | Tx,
-  deps: CheckoutDeps,
-  owner: CartOwner,
-  id: string,
-): Promise<CheckoutView> {
-  const [checkout] = await db
-    .select({
-      id: checkouts.id,
-      status: checkouts.status,
-      expiresAt: checkouts.expiresAt,
-      createdAt: checkouts.createdAt,
-      email: checkouts.email,
-      shippingAddress: checkouts.shippingAddress,
-      shippingMethod: checkouts.shippingMethod,
-      shippingCents: checkouts.shippingCents,
-      taxRateBasisPoints: checkouts.taxRateBasisPoints,
-      pastItsTime: sql<boolean>`${checkouts.expiresAt} <= now()`,
-    })
-    .from(checkouts)
-    .where(and(eq(checkouts.id, id), ownedBy(owner)));
-  if (!checkout) throw missingCheckout();
-  const lines = await db
+/**
+ * Payments not yet made for a checkout that ended or changed its total: one the customer makes
+ * anyway is refunded when it is reported (see the payments domain).
+ */
+async function cancelPendingPayments(tx: Tx, checkoutId: string): Promise<void> {
+  await tx
+    .update(payments)
+    .set({ status: "cancelled", updatedAt: sql`now()` })
+    .where(and(eq(payments.checkoutId, checkoutId), eq(payments.status, "pending")));
+}
+
+/** What a checkout's view is made of. */
+const checkoutColumns = {
+  id: checkouts.id,
+  status: checkouts.status,
+  expiresAt: checkouts.expiresAt,
+  createdAt: checkouts.createdAt,
+  email: checkouts.email,
+  shippingAddress: checkouts.shippingAddress,
+  shippingMethod: checkouts.shippingMethod,
+  shippingCents: checkouts.shippingCents,
+  taxRateBasisPoints: checkouts.taxRateBasisPoints,
+};
+
+/** A checkout's lines with their products' names, in product order. */
+export async function checkoutLinesOf(db: Db | Tx, id: string) {
+  return db
     .select({
       productId: checkoutLines.productId,
       quantity: checkoutLines.quantity,
@@ -320,6 +297,42 @@ async function loadCheckout(
     .innerJoin(products, eq(products.id, checkoutLines.productId))
     .where(eq(checkoutLines.checkoutId, id))
     .orderBy(asc(checkoutLines.productId));
+}
+
+/**
+ * A checkout as a payment sees it, its row locked for the caller's transaction: whether it can
+ * still be paid for (open and in time), and its total.
+ */
+export async function checkoutForPayment(
+  tx: Tx,
+  id: string,
+): Promise<{ payable: boolean; ready: boolean; totalCents: number } | undefined> {
+  const [checkout] = await tx
+    .select({ ...checkoutColumns, inTime: sql<boolean>`${checkouts.expiresAt} > now()` })
+    .from(checkouts)
+    .where(eq(checkouts.id, id))
+    .for("update");
+  if (!checkout) return undefined;
+  const view = checkoutView(checkout, await checkoutLinesOf(tx, id), []);
+  return {
+    payable: checkout.status === "open" && checkout.inTime,
+    ready: view.readyForPayment,
+    totalCents: view.total.amount,
+  };
+}
+
+async function loadCheckout(
+  db: Db | Tx,
+  deps: CheckoutDeps,
+  owner: CartOwner,
+  id: string,
+): Promise<CheckoutView> {
+  const [checkout] = await db
+    .select({ ...checkoutColumns, pastItsTime: sql<boolean>`${checkouts.expiresAt} <= now()` })
+    .from(checkouts)
+    .where(and(eq(checkouts.id, id), ownedBy(owner)));
+  if (!checkout) throw missingCheckout();
+  const lines = await checkoutLinesOf(db, id);
   // Past its time it no longer holds anything, whether or not the sweeper has come by yet.
   const status = checkout.status === "open" && checkout.pastItsTime ? "expired" : checkout.status;
   return checkoutView({ ...checkout, status }, lines, deps.shippingMethods);

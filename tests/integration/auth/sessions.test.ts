@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, cookieHeader, json, newAccount, registered } from "../../support/auth";
+import { TEST_WEBHOOK_SECRET } from "../../support/orders";
 
 describe("registration, sign-in and sessions", () => {
   let api: TestApp;
@@ -90,7 +91,10 @@ describe("registration, sign-in and sessions", () => {
 
 describe("the session cookie in production", () => {
   it("is Secure, and keeps its name", async () => {
-    const api = await createTestApp({ seed: false, env: { NODE_ENV: "production" } });
+    const api = await createTestApp({
+      seed: false,
+      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
+    });
     try {
       const { response } = await registered(api);
       const cookie = response.headers.getSetCookie().find((c) => c.startsWith("joxicrochet-session="));

@@ -5,7 +5,7 @@ import type { OpenAPIV3 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { staffCredentials } from "../../support/auth";
-import { contract, examplePath } from "../../support/contract";
+import { contract, exampleHeaders, examplePath } from "../../support/contract";
 
 const METHODS = ["put", "post", "patch", "delete"] as const;
 
@@ -15,7 +15,9 @@ const withBodies = Object.entries(contract.paths).flatMap(([path, item]) =>
     if (!operation?.requestBody) return [];
     // A well-formed path (each parameter's example): the media type is refused before any lookup.
     const url = examplePath(path, method);
-    return [[operation.operationId as string, method.toUpperCase(), url] as const];
+    return [
+      [operation.operationId as string, method.toUpperCase(), url, exampleHeaders(path, method)] as const,
+    ];
   }),
 );
 
@@ -37,13 +39,16 @@ describe("a body of a media type the operation does not take", () => {
     expect(names.length).toBeGreaterThan(15);
   });
 
-  it.each(withBodies)("%s answers 415, as its contract declares", async (_operationId, method, url) => {
-    const response = await api.request(url, {
-      method,
-      headers: { ...credentials, "content-type": "text/plain" },
-      body: "email=ada@example.com",
-    });
-    expect(response.status).toBe(415);
-    expect(response.body).toMatchObject({ code: "unsupported_media_type", status: 415 });
-  });
+  it.each(withBodies)(
+    "%s answers 415, as its contract declares",
+    async (_operationId, method, url, required) => {
+      const response = await api.request(url, {
+        method,
+        headers: { ...credentials, ...required, "content-type": "text/plain" },
+        body: "email=ada@example.com",
+      });
+      expect(response.status).toBe(415);
+      expect(response.body).toMatchObject({ code: "unsupported_media_type", status: 415 });
+    },
+  );
 });

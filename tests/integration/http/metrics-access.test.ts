@@ -2,6 +2,7 @@
 // operators (METRICS_TOKEN as a Bearer token), the embedded default leaves it open.
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
+import { TEST_WEBHOOK_SECRET } from "../../support/orders";
 
 const TOKEN = "metrics-token-of-the-operators-0123456789";
 const METRIC = "http_request_duration_seconds";
@@ -40,7 +41,9 @@ describe("who may read /metrics", () => {
   });
 
   it("stays closed in production until a token is configured", async () => {
-    api = await createTestApp({ env: { NODE_ENV: "production" } });
+    api = await createTestApp({
+      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
+    });
     const response = await api.request("/metrics");
     expect(response.status).toBe(401);
     expect(response.body.detail).toContain("METRICS_TOKEN");
@@ -48,7 +51,9 @@ describe("who may read /metrics", () => {
   });
 
   it("opens in production to the configured token", async () => {
-    api = await createTestApp({ env: { NODE_ENV: "production", METRICS_TOKEN: TOKEN } });
+    api = await createTestApp({
+      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, METRICS_TOKEN: TOKEN },
+    });
     const response = await api.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
     expect(response.text).toContain(METRIC);

@@ -10,7 +10,7 @@ import type { Components, Schema } from "../../contract/support/schema-arbitrary
 import { encodeParameter } from "../../contract/support/wire";
 import { createTestApp, type TestApp } from "../../support/app";
 import { json, newAccount, staffCredentials } from "../../support/auth";
-import { contract } from "../../support/contract";
+import { contract, exampleHeaders } from "../../support/contract";
 
 const components = (contract.components?.schemas ?? {}) as Components;
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
@@ -205,7 +205,8 @@ describe("what the database cannot hold is refused as bad input, in every field 
   });
 
   it.each(sweeps.map((sweep) => [sweep.name, sweep] as const))("%s", async (_name, sweep) => {
-    const [url, init] = requestOf(sweep.operation, sweep.input, credentials);
+    const required = exampleHeaders(sweep.operation.path, sweep.operation.method);
+    const [url, init] = requestOf(sweep.operation, sweep.input, { ...credentials, ...required });
     const response = await api.request(url, init);
     expect(response.status, response.text).toBe(400);
     expect(response.body.code).toBe("validation_failed");

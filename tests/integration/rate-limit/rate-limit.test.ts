@@ -40,6 +40,7 @@ const policy = (overrides: Partial<OperationPolicy>): OperationPolicy => ({
   invalidates: [],
   rateLimit: null,
   generalRateLimit: true,
+  idempotency: null,
   body: null,
   ...overrides,
 });

@@ -22,6 +22,7 @@ const policy: OperationPolicy = {
   invalidates: [],
   rateLimit: null,
   generalRateLimit: true,
+  idempotency: null,
   body: null,
 };
 
