@@ -100,6 +100,7 @@ const EnvironmentSchema = z.object({
   PASSWORD_HASH_MAX_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(2),
   SHIPPING_METHODS: ShippingMethodsSchema.default(DEFAULT_SHIPPING_METHODS),
   TAX_RATE_PERCENT: z.coerce.number().min(0).max(100).default(0),
+  RUN_WORKER: z.stringbool().default(true),
   PAYMENT_PROVIDER: z.enum(["test", "stripe"]).default("test"),
   PAYMENT_WEBHOOK_SECRET: z
     .string()
@@ -171,6 +172,11 @@ export interface Config {
   taxRatePercent: number;
   /** Who takes payments: the built-in test provider, or Stripe. */
   payments: PaymentsConfig;
+  /**
+   * Whether this process delivers the outbox and runs the sweepers. On by default (the embedded
+   * shop is one process); off for API replicas when `npm run worker` runs beside them.
+   */
+  runWorker: boolean;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     payments: paymentsConfig(e),
+    runWorker: e.RUN_WORKER,
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,

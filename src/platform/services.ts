@@ -15,7 +15,7 @@ import {
 } from "./outbox";
 import { openRateLimiter, type RateLimiter } from "./rate-limit";
 
-export type InfrastructureConfig = Pick<Config, "dataDir" | "smtpUrl" | "mailFrom">;
+export type InfrastructureConfig = Pick<Config, "dataDir" | "smtpUrl" | "mailFrom" | "runWorker">;
 
 /** What the platform runs on the database and Redis, before any domain is wired onto it. */
 export interface Infrastructure {
@@ -33,6 +33,8 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
+const idleWorker: OutboxWorker = { wake: () => {}, stop: async () => {} };
+
 export function startInfrastructure(
   config: InfrastructureConfig,
   database: DatabaseHandle,
@@ -48,7 +50,8 @@ export function startInfrastructure(
     logger,
   );
   const jobs = outboxJobs();
-  const outbox = startOutboxWorker({ db: database.db, mailer, logger, jobs });
+  // Without the worker here, rows wait for the worker process, which polls for them.
+  const outbox = config.runWorker ? startOutboxWorker({ db: database.db, mailer, logger, jobs }) : idleWorker;
   const rateLimiter = openRateLimiter(redis, (error) =>
     logger.warn({ err: String(error) }, "rate limiter: Redis failed; in-process counters for 5 s"),
   );

@@ -44,6 +44,9 @@ export interface Services extends Infrastructure {
   authSecret: string;
 }
 
+/** What a process that leaves background work to the worker process runs instead of a sweeper. */
+const idleTask: PeriodicTask = { wake: () => {}, stop: async () => {} };
+
 /**
  * The platform's adapters with the domain wired onto them: authentication sends the accounts
  * domain's mails through the outbox, the accounts domain records its deferred work there (and
@@ -84,10 +87,12 @@ export function startServices(
     publicUrl: config.publicUrl,
     logger,
   });
-  const reservations = startReservationSweeper(database.db, infrastructure.cache, logger);
+  const reservations = config.runWorker
+    ? startReservationSweeper(database.db, infrastructure.cache, logger)
+    : idleTask;
   const payments = openPaymentProvider(config.payments, database.db, infrastructure.jobs);
   const idempotency = idempotencyStore(database.db);
-  const idempotencySweeper = startIdempotencySweeper(idempotency, logger);
+  const idempotencySweeper = config.runWorker ? startIdempotencySweeper(idempotency, logger) : idleTask;
   return {
     ...infrastructure,
     auth,

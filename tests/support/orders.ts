@@ -1,5 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { and, eq, notInArray, sql } from "drizzle-orm";
 import { expect } from "vitest";
+import {
+  checkoutLines,
+  checkouts,
+  inventoryLedger,
+  orderLines,
+  orders,
+  products,
+} from "../../db/schema/index.ts";
 import type { TestPaymentProvider, TestWebhook } from "../../src/platform/payments/test-provider";
 import type { ApiResponse, TestApp } from "./app";
 import { json } from "./auth";
@@ -76,4 +85,35 @@ export async function paidCheckout(api: TestApp, caller: Record<string, string>)
   expect(payment.status, payment.text).toBe(201);
   const events = testProvider(api).pay(payment.body.providerPaymentId, "succeeded");
   return { checkoutId, payment: payment.body, events };
+}
+
+/**
+ * Stock, the units open checkouts hold and the units sold add up to what the ledger says came in
+ * (initial stock and staff's adjustments), and the ledger's running total is the stock.
+ */
+export async function expectStockBalanced(api: TestApp, productId: number): Promise<void> {
+  const db = api.database.db;
+  const [ledger] = await db
+    .select({
+      total: sql<number>`coalesce(sum(${inventoryLedger.delta}), 0)::int`,
+      cameIn: sql<number>`coalesce(sum(${inventoryLedger.delta}) filter (where ${inventoryLedger.reason} not in ('reserved', 'released')), 0)::int`,
+    })
+    .from(inventoryLedger)
+    .where(eq(inventoryLedger.productId, productId));
+  const [product] = await db
+    .select({ stock: products.stock })
+    .from(products)
+    .where(eq(products.id, productId));
+  const [held] = await db
+    .select({ units: sql<number>`coalesce(sum(${checkoutLines.quantity}), 0)::int` })
+    .from(checkoutLines)
+    .innerJoin(checkouts, eq(checkouts.id, checkoutLines.checkoutId))
+    .where(and(eq(checkouts.status, "open"), eq(checkoutLines.productId, productId)));
+  const [sold] = await db
+    .select({ units: sql<number>`coalesce(sum(${orderLines.quantity}), 0)::int` })
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(and(eq(orderLines.productId, productId), notInArray(orders.status, ["cancelled", "refunded"])));
+  expect(ledger?.total).toBe(product?.stock);
+  expect(ledger?.cameIn).toBe((product?.stock ?? 0) + (held?.units ?? 0) + (sold?.units ?? 0));
 }

@@ -10,6 +10,7 @@ export const ROOT = resolve(import.meta.dirname, "../../..");
 export const BUN = join(ROOT, "node_modules/.bin/bun");
 const START_TIMEOUT_MS = 60_000;
 const LISTENING = "JoxiCrochet API listening on ";
+const WORKER_RUNNING = "JoxiCrochet worker running";
 
 /**
  * Values for the child's environment; `undefined` removes a variable the helper would
@@ -125,9 +126,18 @@ function exitOf(child: ChildProcess): Promise<number | null> {
  * given (then the caller owns it and it is kept). Resolves once the listening line is logged.
  */
 export async function startServer(env: ServerEnv = {}): Promise<RunningServer> {
+  return startProcess("src/server.ts", LISTENING, env);
+}
+
+/** Spawns `bun src/worker.ts` (`npm run worker`); resolves once it says it runs. */
+export async function startWorker(env: ServerEnv = {}): Promise<RunningServer> {
+  return startProcess("src/worker.ts", WORKER_RUNNING, env);
+}
+
+async function startProcess(script: string, readyLine: string, env: ServerEnv): Promise<RunningServer> {
   const ownsDataDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), "joxicrochet-e2e-"));
-  const child = spawn(BUN, ["src/server.ts"], {
+  const child = spawn(BUN, [script], {
     cwd: ROOT,
     env: await childEnv({ ...env, DATA_DIR: dataDir }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -154,16 +164,17 @@ export async function startServer(env: ServerEnv = {}): Promise<RunningServer> {
 
   let url: string;
   try {
-    url = await waitForListening(logs, child, exited);
+    url = await waitForLine(readyLine, logs, child, exited);
   } catch (error) {
     await stop("SIGKILL");
     throw error;
   }
-  const port = Number(new URL(url).port);
+  const port = url ? Number(new URL(url).port) : 0;
   return { url, port, process: child, logs, stderr, dataDir, exited, stop };
 }
 
-async function waitForListening(
+async function waitForLine(
+  readyLine: string,
   logs: string[],
   child: ChildProcess,
   exited: Promise<number | null>,
@@ -175,19 +186,21 @@ async function waitForListening(
   });
   while (Date.now() < deadline) {
     for (const line of logs) {
-      if (!line.includes(LISTENING)) continue;
+      if (!line.includes(readyLine)) continue;
       const entry = JSON.parse(line) as { url?: string };
+      // A worker listens nowhere: its "url" is empty.
+      if (readyLine !== LISTENING) return "";
       if (!entry.url) throw new Error(`listening line without a url field: ${line}`);
       return entry.url.replace(/\/$/, "");
     }
     if (hasExited) {
       throw new Error(
-        `server exited (code ${child.exitCode}, signal ${child.signalCode}) before listening:\n${logs.join("\n")}`,
+        `process exited (code ${child.exitCode}, signal ${child.signalCode}) before "${readyLine}":\n${logs.join("\n")}`,
       );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`server did not log "${LISTENING}..." within ${START_TIMEOUT_MS} ms:\n${logs.join("\n")}`);
+  throw new Error(`process did not log "${readyLine}..." within ${START_TIMEOUT_MS} ms:\n${logs.join("\n")}`);
 }
 
 /** Runs the server expecting it to exit by itself (e.g. on a bad configuration). */

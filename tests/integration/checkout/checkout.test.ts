@@ -6,7 +6,7 @@ import { createLogger } from "../../../src/platform/logger";
 import { startReservationSweeper } from "../../../src/wiring/checkout";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, json, registered, signedInAdmin } from "../../support/auth";
-import { cartCookie, guestCartWith } from "../../support/cart";
+import { guestCartWith } from "../../support/cart";
 import { patchAnyVersion, productWithStock } from "../../support/catalog";
 
 /** Units the open checkouts hold of a product. */
@@ -281,73 +281,7 @@ describe("checkout", () => {
   });
 });
 
-describe("checkout under concurrency: stock never oversells", () => {
-  let api: TestApp;
-  let admin: Record<string, string>;
-
-  beforeAll(async () => {
-    api = await createTestApp();
-    admin = await signedInAdmin(api);
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-
-  async function ledgerTotal(productId: number): Promise<number> {
-    const [row] = await api.database.db
-      .select({ total: sql<number>`coalesce(sum(${inventoryLedger.delta}), 0)::int` })
-      .from(inventoryLedger)
-      .where(eq(inventoryLedger.productId, productId));
-    return row?.total ?? -1;
-  }
-
-  it("lets exactly 1 of 50 customers check out the last unit; 49 get 409 out_of_stock", async () => {
-    const lastOne = await productWithStock(api, admin, 1);
-    // One after another: registering all at once would meet the password-hashing queue's 503.
-    const customers: Awaited<ReturnType<typeof registered>>[] = [];
-    for (let index = 0; index < 50; index += 1) customers.push(await registered(api));
-    for (const customer of customers) {
-      const added = await api.request(
-        "/api/cart/lines",
-        json({ productId: lastOne, quantity: 1 }, bearer(customer.token)),
-      );
-      expect(added.status, added.text).toBe(200);
-    }
-    const answers = await Promise.all(
-      customers.map((customer) =>
-        api.request("/api/checkouts", { method: "POST", headers: bearer(customer.token) }),
-      ),
-    );
-    const statuses = answers.map((answer) => answer.status);
-    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
-    const refused = answers.filter((answer) => answer.status === 409);
-    expect(refused).toHaveLength(49);
-    expect(new Set(refused.map((answer) => answer.body.code))).toEqual(new Set(["out_of_stock"]));
-    const [product] = await api.database.db.select().from(products).where(eq(products.id, lastOne));
-    expect(product?.stock).toBe(0);
-    expect(await ledgerTotal(lastOne)).toBe(0);
-  }, 120_000);
-
-  it("takes exactly 10 of 200 concurrent single-unit checkouts on a stock of 10", async () => {
-    const ten = await productWithStock(api, admin, 10);
-    const guests: string[] = [];
-    for (let index = 0; index < 200; index += 1) {
-      const added = await api.request("/api/cart/lines", json({ productId: ten, quantity: 1 }));
-      guests.push(cartCookie(added));
-    }
-    const answers = await Promise.all(
-      guests.map((cookie) => api.request("/api/checkouts", { method: "POST", headers: { cookie } })),
-    );
-    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(10);
-    expect(
-      answers.filter((answer) => answer.status === 409 && answer.body.code === "out_of_stock"),
-    ).toHaveLength(190);
-    expect(await heldByOpenCheckouts(api, ten)).toBe(10);
-    const [product] = await api.database.db.select().from(products).where(eq(products.id, ten));
-    expect(product?.stock).toBe(0);
-    expect(await ledgerTotal(ten)).toBe(0);
-  }, 120_000);
-});
+// The races for the last units, cart to order, are in tests/integration/orders/concurrency.test.ts.
 
 describe("checkout with configured rates", () => {
   let api: TestApp;
