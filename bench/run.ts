@@ -3,6 +3,7 @@
 //                 baseline; written to bench/results/latest.<embedded|services>.{json,md,svg}
 //   seed          only the seed scenario          throughput   only the throughput scenarios
 //   catalog-reads | auth-cost | logins | account-timing   the earlier paired scenarios
+//   checkout      buyers from cart to paid order, beside a bare server (bench/checkout.ts)
 // BENCH_SCALE (seed phases, 1 = 8 minutes), BENCH_DURATION (s per throughput scenario, 10),
 // BENCH_CONNECTIONS (64), BENCH_CUSTOMERS (50). DATABASE_URL / REDIS_URL select the services.
 
@@ -10,6 +11,7 @@ import { execSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { accountTiming } from "./account-timing";
 import { runSeed, runThroughputScenarios, SCALE } from "./capacity";
+import { runCheckout } from "./checkout";
 import { CUSTOMER_POOL_SIZE } from "./customers";
 import { record, runPaired } from "./paired";
 import { type Runtime, writeReport } from "./report";
@@ -45,10 +47,12 @@ if (capacityParts.seed || capacityParts.throughput) {
     throughput,
   });
   console.log(`\nresults: ${Object.values(files).join(", ")}`);
+} else if (selected === "checkout") {
+  await runCheckout(runtime);
 } else {
   const paired = scenarios.find((scenario) => scenario.name === selected);
   if (!paired && selected !== accountTiming.name) {
-    const known = ["seed", "throughput", ...scenarios.map((s) => s.name), accountTiming.name];
+    const known = ["seed", "throughput", "checkout", ...scenarios.map((s) => s.name), accountTiming.name];
     console.error(`unknown scenario '${selected}'; known: ${known.join(", ")}`);
     process.exit(2);
   }

@@ -43,6 +43,26 @@ interface StoredPayment extends ProviderPayment {
 
 const random = (bytes: number) => randomBytes(bytes).toString("base64url");
 
+/**
+ * A test provider's event about a payment, signed with its secret: what a client outside the
+ * process (a load test, an end-to-end journey) sends to the webhook in the customer's place.
+ */
+export function signedTestEvent(
+  webhookSecret: string,
+  paymentId: string,
+  outcome: "succeeded" | "declined",
+  at?: Date,
+): TestWebhook {
+  const event = {
+    id: `evt_${random(12)}`,
+    type: outcome === "succeeded" ? "payment.succeeded" : "payment.failed",
+    created: Math.floor((at ?? new Date()).getTime() / 1000),
+    data: { paymentId },
+  };
+  const body = JSON.stringify(event);
+  return { body, headers: signWebhook(webhookSecret, event.id, body, at) };
+}
+
 export function testPaymentProvider(webhookSecret: string): TestPaymentProvider {
   const payments = new Map<string, StoredPayment>();
   const byIdempotencyKey = new Map<string, string>();
@@ -123,6 +143,9 @@ export function testPaymentProvider(webhookSecret: string): TestPaymentProvider 
             ? "payment_failed"
             : undefined;
       if (!kind || typeof paymentId !== "string") return { id: parsed.id, type: parsed.type, kind: "other" };
+      // A signed event is this provider's word, wherever it was sent from: its record agrees.
+      const known = payments.get(paymentId);
+      if (known?.status === "pending" && kind === "payment_succeeded") known.status = "succeeded";
       return { id: parsed.id, type: parsed.type, kind, paymentId } satisfies ProviderEvent;
     },
     pay(paymentId, outcome) {
