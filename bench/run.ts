@@ -6,6 +6,7 @@
 //   checkout      buyers from cart to paid order, beside a bare server (bench/checkout.ts)
 // BENCH_SCALE (seed phases, 1 = 8 minutes), BENCH_DURATION (s per throughput scenario, 10),
 // BENCH_CONNECTIONS (64), BENCH_CUSTOMERS (50). DATABASE_URL / REDIS_URL select the services.
+// BENCH_BUN_FLAGS: flags for the server's bun (e.g. "--cpu-prof-md --cpu-prof-dir=/tmp/prof").
 
 import { execSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";

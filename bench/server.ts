@@ -39,7 +39,8 @@ const BENCH_SERVER_ENV = {
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "jc-bench-"));
   const port = await freePort();
-  const child: ChildProcess = spawn(BUN, ["src/server.ts"], {
+  const flags = process.env.BENCH_BUN_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(BUN, [...flags, "src/server.ts"], {
     cwd: REPOSITORY,
     env: {
       ...BENCH_SERVER_ENV,
