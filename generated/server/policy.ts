@@ -509,7 +509,7 @@ export const policies: Record<OperationId, OperationPolicy> = {
     auth: { required: false, schemes: ["sessionCookie", "bearerAuth"] },
     roles: [],
     cache: null,
-    invalidates: ["products", "categories", "inventory"],
+    invalidates: [],
     rateLimit: null,
     generalRateLimit: true,
     idempotency: { required: true },

@@ -7377,7 +7377,6 @@ export const createOrder = createRoute({
   description:
     "Turns the caller's paid checkout into an order: its lines, address and totals are copied,\nthe cart is emptied, and the confirmation and payment e-mails are queued in the same\ntransaction. When the provider's webhook was first, the order it made is the answer (200);\notherwise the payment's status is asked of the provider. A checkout with no payment is 409\n`payment_required`, one whose payment has not succeeded 409 `payment_pending` or\n`payment_failed`, an ended one 409 `checkout_closed`.\n",
   security: [{}, { sessionCookie: [] }, { bearerAuth: [] }] as { [scheme: string]: string[] }[],
-  "x-invalidates": ["products", "categories", "inventory"],
   request: {
     headers: z.object({
       "Idempotency-Key": z

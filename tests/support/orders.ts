@@ -117,3 +117,42 @@ export async function expectStockBalanced(api: TestApp, productId: number): Prom
   expect(ledger?.total).toBe(product?.stock);
   expect(ledger?.cameIn).toBe((product?.stock ?? 0) + (held?.units ?? 0) + (sold?.units ?? 0));
 }
+
+/**
+ * The same balance over every product, in one query: the products where stock, holds and sales
+ * do not add up to what came in, or the ledger's running total is not the stock (none, when all
+ * is well). A refund before shipping gave its units back; one after shipping did not.
+ */
+export async function unbalancedProducts(api: TestApp): Promise<unknown[]> {
+  const result = (await api.database.db.execute(sql`
+    with ledger as (
+      select product_id,
+             sum(delta)::int as total,
+             (sum(delta) filter (where reason not in ('reserved', 'released')))::int as came_in
+      from inventory_ledger group by product_id
+    ), held as (
+      select l.product_id, sum(l.quantity)::int as units
+      from checkout_lines l join checkouts c on c.id = l.checkout_id
+      where c.status = 'open' group by l.product_id
+    ), sold as (
+      select l.product_id, sum(l.quantity)::int as units
+      from order_lines l join orders o on o.id = l.order_id
+      where o.status <> 'cancelled'
+        and not exists (
+          select 1 from order_history h
+          where h.order_id = o.id and h.to_status = 'refunded'
+            and h.from_status in ('pending', 'paid', 'processing'))
+      group by l.product_id
+    )
+    select p.id, p.stock, ledger.total, ledger.came_in,
+           coalesce(held.units, 0) as held, coalesce(sold.units, 0) as sold
+    from products p
+    join ledger on ledger.product_id = p.id
+    left join held on held.product_id = p.id
+    left join sold on sold.product_id = p.id
+    where ledger.total <> p.stock
+       or ledger.came_in <> p.stock + coalesce(held.units, 0) + coalesce(sold.units, 0)`)) as unknown as {
+    rows: unknown[];
+  };
+  return result.rows;
+}

@@ -189,7 +189,7 @@ export async function queueOrderMail(
   order: OrderView,
   note?: string | null,
 ): Promise<void> {
-  await enqueueEmail(tx as unknown as Db, orderMail(kind, order, note));
+  await enqueueEmail(tx, orderMail(kind, order, note));
 }
 
 /** The order's payment, if it has one that took money. */

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkoutLines, checkouts, inventoryLedger, products } from "../../../db/schema/index.ts";
 import { releaseExpiredCheckouts } from "../../../src/domain/checkout/checkout";
 import { createLogger } from "../../../src/platform/logger";
@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, json, registered, signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { patchAnyVersion, productWithStock } from "../../support/catalog";
+import { unbalancedProducts } from "../../support/orders";
 
 /** Units the open checkouts hold of a product. */
 async function heldByOpenCheckouts(api: TestApp, productId: number): Promise<number> {
@@ -41,6 +42,9 @@ describe("checkout", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   /** A guest's cart holding these lines: the Cookie header that reaches it. */
@@ -298,6 +302,9 @@ describe("checkout with configured rates", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   it("offers the configured methods and adds the configured tax to goods and shipping", async () => {

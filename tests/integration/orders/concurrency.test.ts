@@ -1,9 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, json, registered, signedInAdmin } from "../../support/auth";
 import { cartCookie } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
-import { ADDRESS, createOrder, createPayment, expectStockBalanced, testProvider } from "../../support/orders";
+import {
+  ADDRESS,
+  createOrder,
+  createPayment,
+  expectStockBalanced,
+  testProvider,
+  unbalancedProducts,
+} from "../../support/orders";
 
 /**
  * Real concurrent requests all the way from cart to order: stock is taken when the checkout
@@ -19,6 +26,9 @@ describe("no oversell, from cart to order", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   /** One buyer's whole checkout: the status it ended with, and the order's id if it got one. */

@@ -1,11 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { idempotencyKeys, payments } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app";
 import { signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
-import { createOrder, createPayment, paidCheckout, readyCheckout, testProvider } from "../../support/orders";
+import {
+  createOrder,
+  createPayment,
+  paidCheckout,
+  readyCheckout,
+  testProvider,
+  unbalancedProducts,
+} from "../../support/orders";
 
 describe("Idempotency-Key", () => {
   let api: TestApp;
@@ -17,6 +24,9 @@ describe("Idempotency-Key", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   const guestWith = async (productId: number) => ({ cookie: await guestCartWith(api, [[productId, 1]]) });

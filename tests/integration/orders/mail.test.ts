@@ -1,11 +1,11 @@
 import { and, eq, gte, isNull, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app";
 import { json, signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
-import { createOrder, paidCheckout, withKey } from "../../support/orders";
+import { createOrder, paidCheckout, unbalancedProducts, withKey } from "../../support/orders";
 import { type SmtpSink, startSmtpSink } from "../mailer/smtp-sink";
 
 async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
@@ -29,6 +29,9 @@ describe("order mails, with the SMTP server down and back", () => {
   afterAll(async () => {
     await api.close();
     await sink.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   const unsent = () =>

@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inventoryLedger, orders, payments } from "../../../db/schema/index.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { inventoryLedger, orders, payments, products } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app";
 import { bearer, jobsDone, json, mailsTo, registered, signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
-import { createOrder, paidCheckout, testProvider, withKey } from "../../support/orders";
+import { createOrder, paidCheckout, testProvider, unbalancedProducts, withKey } from "../../support/orders";
 
 describe("orders", () => {
   let api: TestApp;
@@ -17,6 +17,9 @@ describe("orders", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   /** An order of the caller's for one unit of a new product: its id and the product's. */
@@ -173,5 +176,12 @@ describe("orders", () => {
     expect(refunded.status).toBe(200);
     // Shipped goods are not on the shelf: a refund after shipping leaves the stock alone.
     expect(await stockOf(shipped.productId)).toBe(2);
+  });
+
+  it("the balance checked after every test sees a unit that went missing outside the ledger", async () => {
+    const productId = await productWithStock(api, admin, 3);
+    await api.database.db.update(products).set({ stock: 2 }).where(eq(products.id, productId));
+    expect(await unbalancedProducts(api)).toEqual([expect.objectContaining({ id: productId })]);
+    await api.database.db.update(products).set({ stock: 3 }).where(eq(products.id, productId));
   });
 });

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkouts, orders, paymentEvents, payments } from "../../../db/schema/index.ts";
 import { createTestApp, type TestApp } from "../../support/app";
 import { jobsDone, mailsTo, signedInAdmin } from "../../support/auth";
@@ -12,6 +12,7 @@ import {
   paidCheckout,
   readyCheckout,
   testProvider,
+  unbalancedProducts,
 } from "../../support/orders";
 
 describe("payments and the order they make", () => {
@@ -24,6 +25,9 @@ describe("payments and the order they make", () => {
   });
   afterAll(async () => {
     await api.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   const guestWith = async (productId: number, quantity = 1) => ({

@@ -1,10 +1,10 @@
 import Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../support/app";
 import { jobsDone, json, signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
-import { createOrder, createPayment, readyCheckout, withKey } from "../../support/orders";
+import { createOrder, createPayment, readyCheckout, unbalancedProducts, withKey } from "../../support/orders";
 import { type StripeStandIn, startStripeStandIn } from "../../support/stripe-stand-in";
 
 const WEBHOOK_SECRET = "whsec_standinsecret0123456789";
@@ -43,6 +43,9 @@ describe("the Stripe adapter, against a local stand-in for Stripe's API", () => 
   afterAll(async () => {
     await api.close();
     await standIn.close();
+  });
+  afterEach(async () => {
+    expect(await unbalancedProducts(api)).toEqual([]);
   });
 
   const deliver = (event: { payload: string; header: string }) =>
