@@ -5,6 +5,7 @@ import { bundleContract } from "./bundle";
 import { emitClientTypes } from "./client";
 import { emitServer } from "./emit-server";
 import { CodegenError } from "./errors";
+import { emitSdkOperations } from "./sdk";
 import { locate } from "./source-map";
 
 const REPOSITORY = resolve(import.meta.dirname, "../..");
@@ -18,6 +19,7 @@ export async function renderGenerated(rootFile: string, configFile: string): Pro
   for (const [name, source] of Object.entries(emitLocated(document, rootFile)))
     files.set(`server/${name}`, source);
   files.set("client/schema.d.ts", await emitClientTypes(document));
+  files.set("client/operations.ts", emitSdkOperations(document));
   for (const [path, source] of files) files.set(path, format(path, source));
   return files;
 }

@@ -138,6 +138,21 @@ describe("generated output", () => {
   });
 
   // tsc on the whole fixture takes seconds alone and far longer beside other test files on two cores.
+  it("writes the SDK's operation table: every operation, its method and path, in the contract's order", async () => {
+    const { operations } = (await import(pathToFileURL(join(out.dir, "client/operations.ts")).href)) as {
+      operations: Record<
+        string,
+        { method: string; path: string; idempotencyKey: boolean; paginated: boolean }
+      >;
+    };
+    expect(Object.keys(operations)).toEqual(Object.keys(out.routes));
+    for (const [id, entry] of Object.entries(operations)) {
+      const route = out.routes[id] as { method: string; path: string };
+      expect(entry.method, id).toBe(route.method.toUpperCase());
+      expect(entry.path, id).toBe(route.path);
+    }
+  });
+
   it("type-checks, and Handlers refuses a set of handlers with one missing", { timeout: 180_000 }, () => {
     writeFileSync(
       join(out.dir, "tsconfig.json"),

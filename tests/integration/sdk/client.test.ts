@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiProblem, createJoxiCrochetClient, type JoxiCrochetClient, unwrap } from "../../src/sdk";
-import { createTestApp, type TestApp } from "../support/app";
+import { ApiError, createJoxiCrochetClient, type JoxiCrochetClient, unwrap } from "../../../src/sdk";
+import { createTestApp, type TestApp } from "../../support/app";
 
 describe("the typed SDK against the app", () => {
   let api: TestApp;
@@ -22,9 +22,9 @@ describe("the typed SDK against the app", () => {
     expect(tree.data.every((category) => category.children.length === 0)).toBe(true);
   });
 
-  it("surfaces a problem as an ApiProblem with its code", async () => {
+  it("surfaces a problem as an ApiError with its code", async () => {
     const failing = unwrap(client.GET("/api/categories", { params: { query: { depth: 99 } } }));
-    await expect(failing).rejects.toBeInstanceOf(ApiProblem);
+    await expect(failing).rejects.toBeInstanceOf(ApiError);
     await expect(failing).rejects.toMatchObject({ code: "validation_failed" });
   });
 });
