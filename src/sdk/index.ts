@@ -9,7 +9,8 @@ import { ApiError, isProblem } from "./api-error";
 export type { OperationId } from "../../generated/client/operations";
 export { ApiError, type FieldError, type Problem } from "./api-error";
 export type { CallArgs, CallOptions, CallResult } from "./operation-types";
-export { createShop, type Shop, type ShopOptions } from "./shop";
+export type { RetryPolicy } from "./retry";
+export { createShop, type PaginatedOperationId, type Shop, type ShopOptions } from "./shop";
 export type { components, paths };
 
 export type JoxiCrochetClient = Client<paths>;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError, createShop, type Shop } from "../../../src/sdk";
 import { createTestApp, type TestApp } from "../../support/app";
 import { newAccount, signedInAdmin } from "../../support/auth";
-import { productWithStock } from "../../support/catalog";
+import { productWithStock, publishedProduct } from "../../support/catalog";
 import { ADDRESS, testProvider } from "../../support/orders";
 import { checkedFetch } from "../../support/sdk";
 
@@ -70,5 +70,29 @@ describe("the SDK: one method per operation, against the app", () => {
     expect(again.id).toBe(order.id);
     const mine = await customer.listOrders();
     expect(mine.data.map((summary) => summary.id)).toEqual([order.id]);
+  });
+
+  it("walks a cursor-paginated list with paginate, page after page", async () => {
+    const admin = await signedInAdmin(api);
+    const made: number[] = [];
+    for (let index = 0; index < 5; index += 1)
+      made.push(await publishedProduct(api, admin, `Pagination Pumpkin ${index}`));
+    let requests = 0;
+    const checked = checkedFetch(api);
+    const counting = createShop({
+      baseUrl: "http://shop.test",
+      fetch: ((input: Request, init?: RequestInit) => {
+        requests += 1;
+        return checked(input, init);
+      }) as typeof fetch,
+    });
+    const found: number[] = [];
+    for await (const product of counting.paginate("listProducts", {
+      query: { q: "pagination pumpkin", limit: 2 },
+    })) {
+      found.push(product.id);
+    }
+    expect(found.sort((a, b) => a - b)).toEqual(made.sort((a, b) => a - b));
+    expect(requests).toBe(3);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { CallArgs, CallResult, components, OperationId, Shop } from "../../../src/sdk";
 
 type Schemas = components["schemas"];
+const pageOfProducts = (shop: Shop) => shop.paginate("listProducts", { query: { limit: 100 } });
 
 describe("the SDK's types come from the contract", () => {
   it("types each method's result from its success answer", () => {
@@ -21,6 +22,7 @@ describe("the SDK's types come from the contract", () => {
     expectTypeOf<Parameters<Shop["listProducts"]>>().toEqualTypeOf<[args?: CallArgs<"listProducts">]>();
     expectTypeOf<Parameters<Shop["getProduct"]>>().toEqualTypeOf<[args: CallArgs<"getProduct">]>();
     expectTypeOf<"createOrder">().toExtend<OperationId>();
+    expectTypeOf<ReturnType<typeof pageOfProducts>>().toEqualTypeOf<AsyncGenerator<Schemas["Product"]>>();
   });
 
   it("refuses what the contract does not allow", () => {
@@ -41,6 +43,8 @@ describe("the SDK's types come from the contract", () => {
       void shop.updateCheckout({ path: { checkoutId: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc" } });
       // @ts-expect-error a body field the contract does not have (a client never sends a total)
       void shop.createOrder({ body: { checkoutId: "chk_Zx3kQ9v2Lp8Rt5Wm1Yb7Nc", total: 1 } });
+      // @ts-expect-error listCategories is not a cursor-paginated list
+      void shop.paginate("listCategories");
       // @ts-expect-error listProducts takes no idempotency key: it is safe to repeat by itself
       void shop.listProducts({ idempotencyKey: "3f0c6a9e-1b2d-4c5e-8f7a-9b0c1d2e3f4a" });
     };
