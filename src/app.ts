@@ -16,6 +16,7 @@ import { metaHandlers } from "./handlers/meta";
 import { orderHandlers } from "./handlers/orders";
 import { paymentHandlers } from "./handlers/payments";
 import { productHandlers } from "./handlers/products";
+import { handlerStubs } from "./handlers/stubs";
 import { accessLog, requestRecorder } from "./http/access-log";
 import { authenticate } from "./http/authenticate";
 import { limitBody } from "./http/body-limit";
@@ -129,6 +130,8 @@ export function buildApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     wakeOutbox: () => deps.platform.outbox.wake(),
   };
   const handlers: Handlers<AppEnv> = {
+    // Operations `npm run generate` stubbed (501) until their handlers are written; none today.
+    ...handlerStubs,
     ...healthHandlers({ database, cache, version: deps.document.info.version, startedAt: deps.startedAt }),
     ...categoryHandlers(catalog),
     ...productHandlers(catalog),

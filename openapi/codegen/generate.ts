@@ -5,8 +5,10 @@ import { bundleContract } from "./bundle";
 import { emitClientTypes } from "./client";
 import { emitServer } from "./emit-server";
 import { CodegenError } from "./errors";
+import { collectOperations } from "./operations";
 import { emitSdkOperations } from "./sdk";
 import { locate } from "./source-map";
+import { writeHandlerStubs } from "./stubs";
 
 const REPOSITORY = resolve(import.meta.dirname, "../..");
 const BIOME = join(REPOSITORY, "node_modules/.bin/biome");
@@ -70,11 +72,16 @@ function format(path: string, source: string): string {
 export const CONTRACT_ROOT = join(REPOSITORY, "openapi/openapi.yaml");
 export const LINT_CONFIG = join(REPOSITORY, "openapi/redocly.yaml");
 export const GENERATED_DIR = join(REPOSITORY, "generated");
+const HANDLERS_DIR = join(REPOSITORY, "src/handlers");
 
 if (import.meta.main) {
   try {
     await generate(CONTRACT_ROOT, LINT_CONFIG, GENERATED_DIR);
     console.log("generated/ is up to date with openapi/");
+    const document = await bundleContract(CONTRACT_ROOT, LINT_CONFIG);
+    for (const stub of writeHandlerStubs(collectOperations(document), HANDLERS_DIR)) {
+      console.log(`stub added (answers 501 until written): ${stub}`);
+    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);

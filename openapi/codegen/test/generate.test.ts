@@ -9,6 +9,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { OpenAPIV3 } from "openapi-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../generate";
+import { withStubs } from "../stubs";
 import { FIXTURE_APP } from "./fixture-app";
 import {
   CONSTRUCTS_CONFIG,
@@ -157,6 +158,15 @@ describe("generated output", () => {
     writeFileSync(
       join(out.dir, "tsconfig.json"),
       JSON.stringify({ extends: join(REPOSITORY, "tsconfig.json"), include: ["**/*.ts"] }),
+    );
+    // A stub as `npm run generate` writes it for an operation without a handler must compile too.
+    writeFileSync(
+      join(out.dir, "stub-check.ts"),
+      withStubs("", "patterns", ["listPatterns"], {
+        handlers: "./server",
+        env: join(REPOSITORY, "src/http/env"),
+        notImplemented: join(REPOSITORY, "src/http/not-implemented"),
+      }),
     );
     const tsc = join(REPOSITORY, "node_modules/.bin/tsc");
     // A missing handler makes `@ts-expect-error` in app.ts hold; any other error fails here.
