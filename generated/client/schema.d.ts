@@ -1496,7 +1496,7 @@ export interface components {
        * @description Skip the second step on this device for 30 days.
        * @default false
        */
-      trustDevice: boolean;
+      trustDevice?: boolean;
     };
     /**
      * @description One of the backup codes; each works once.
@@ -1650,13 +1650,13 @@ export interface components {
        * @default null
        * @example 1
        */
-      parentId: number | null;
+      parentId?: number | null;
       /**
        * Format: int32
        * @default 0
        * @example 3
        */
-      position: number;
+      position?: number;
     };
     /**
      * @description The fields to change. Changing `parentId` moves the category with its sub-categories and
@@ -1868,7 +1868,7 @@ export interface components {
       name: components["schemas"]["ProductName"];
       slug?: components["schemas"]["Slug"];
       /** @default  */
-      description: components["schemas"]["ProductDescription"];
+      description?: components["schemas"]["ProductDescription"];
       price: components["schemas"]["Price"];
       /** @description The former price, shown struck through; it must be higher than `price`. */
       compareAtPrice?: {
@@ -1889,15 +1889,15 @@ export interface components {
        */
       categoryId: number;
       /** @default [] */
-      tags: components["schemas"]["Tag"][];
+      tags?: components["schemas"]["Tag"][];
       /** @default draft */
-      status: components["schemas"]["ProductStatus"];
+      status?: components["schemas"]["ProductStatus"];
       /**
        * Format: int32
        * @description Units on hand; recorded in the inventory ledger as the opening balance.
        * @default 0
        */
-      stockLevel: number;
+      stockLevel?: number;
     };
     /**
      * @description The fields to change; the others keep their value. Stock is changed through stock adjustments,
