@@ -2551,7 +2551,26 @@ export interface components {
        */
       createdAt: string;
     };
-    /** @description A page of orders, newest first. */
+    /**
+     * @description A page of orders, newest first.
+     * @example {
+     *       "data": [
+     *         {
+     *           "id": "ord_Hq2Vb8Kc4Lm7Np1Rs5Tw9X",
+     *           "status": "paid",
+     *           "itemCount": 2,
+     *           "total": {
+     *             "amount": 5493,
+     *             "currency": "EUR"
+     *           },
+     *           "email": "ada@example.com",
+     *           "customerId": "usr_4kTq9ZbW2mXv",
+     *           "createdAt": "2026-12-02T10:20:00Z"
+     *         }
+     *       ],
+     *       "nextCursor": null
+     *     }
+     */
     OrderList: {
       data: components["schemas"]["OrderSummary"][];
       /**

@@ -167,6 +167,10 @@ describe("/docs in a real browser", () => {
     const text = await page.locator("body").innerText();
     for (const operation of contract.operations) expect(text).toContain(operation.label);
     expect(contract.operations.length).toBeGreaterThan(0);
+    // The contract's examples are on the page: a request body's (a staff note on an order's new
+    // status) and a response's (the client secret of a new payment), each found nowhere else.
+    expect(text).toContain("Parcel handed to DHL, tracking 00340434161094042557");
+    expect(text).toContain("pi_3QXa1b2C3d4E5f6G_secret_Zk8Lm2Nq");
 
     // No CDN, fonts service or telemetry: nothing left this machine, nothing local failed.
     expect(externalRequests, "requests to other hosts").toEqual([]);
