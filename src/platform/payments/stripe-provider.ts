@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import {
   InvalidSignatureError,
   type PaymentProvider,
@@ -21,18 +21,26 @@ export interface StripeOptions {
  */
 export function stripeProvider(options: StripeOptions): PaymentProvider {
   const api = options.apiUrl ? new URL(options.apiUrl) : undefined;
-  const stripe = new Stripe(options.secretKey, {
-    timeout: 10_000,
-    maxNetworkRetries: 2,
-    telemetry: false,
-    ...(api
-      ? {
-          host: api.hostname,
-          port: api.port || (api.protocol === "https:" ? 443 : 80),
-          protocol: api.protocol === "https:" ? "https" : "http",
-        }
-      : {}),
-  });
+  // Loaded on first use: the package is large, and a shop on the test provider never needs it.
+  let client: Promise<Stripe> | undefined;
+  const stripeClient = () => {
+    client ??= import("stripe").then(
+      ({ default: StripeClient }) =>
+        new StripeClient(options.secretKey, {
+          timeout: 10_000,
+          maxNetworkRetries: 2,
+          telemetry: false,
+          ...(api
+            ? {
+                host: api.hostname,
+                port: api.port || (api.protocol === "https:" ? 443 : 80),
+                protocol: api.protocol === "https:" ? ("https" as const) : ("http" as const),
+              }
+            : {}),
+        }),
+    );
+    return client;
+  };
   const call = async <T>(request: () => Promise<T>): Promise<T> => {
     try {
       return await request();
@@ -43,6 +51,7 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
   return {
     name: "stripe",
     async createPayment({ amountCents, currency, reference, idempotencyKey }) {
+      const stripe = await stripeClient();
       const intent = await call(() =>
         stripe.paymentIntents.create(
           {
@@ -57,17 +66,21 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
       return paymentOf(intent);
     },
     async retrievePayment(id) {
+      const stripe = await stripeClient();
       return paymentOf(await call(() => stripe.paymentIntents.retrieve(id)));
     },
     async cancelPayment(id) {
+      const stripe = await stripeClient();
       await call(() => stripe.paymentIntents.cancel(id));
     },
     async refundPayment(id, idempotencyKey) {
+      const stripe = await stripeClient();
       await call(() => stripe.refunds.create({ payment_intent: id }, { idempotencyKey }));
     },
     async verifyEvent(rawBody, header) {
       const signature = header("stripe-signature");
       if (!signature) throw new InvalidSignatureError("the Stripe-Signature header is missing");
+      const stripe = await stripeClient();
       let event: Stripe.Event;
       try {
         event = await stripe.webhooks.constructEventAsync(
