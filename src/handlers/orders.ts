@@ -44,7 +44,7 @@ export function orderHandlers(deps: OrdersDeps & { payments: PaymentsDeps }): Or
       if (!caller)
         throw new HttpProblem({ status: 401, code: "unauthenticated", title: "Authentication required" });
       const { orderId } = c.req.valid("param");
-      const { order } = await changeOrderStatus(deps.db, orderId, c.req.valid("json"), {
+      const order = await changeOrderStatus(deps.db, orderId, c.req.valid("json"), {
         id: caller.userId,
         role: "admin",
       });

@@ -1,11 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import {
   cartLines,
   carts,
   checkoutLines,
   checkouts,
-  payments,
   products,
   type ShippingAddress,
 } from "../../../db/schema/index.ts";
@@ -14,6 +12,8 @@ import { cartOwnedBy, onSale } from "../cart/cart.ts";
 import { type CartOwner, ownerColumns } from "../cart/owner.ts";
 import { returnUnits, takeUnits } from "../catalog/stock-moves.ts";
 import { DomainError } from "../errors.ts";
+import { unguessableId } from "../ids.ts";
+import { cancelPendingPayments } from "../payments/pending.ts";
 import { type CheckoutView, checkoutView } from "./view.ts";
 
 export interface ShippingMethod {
@@ -44,7 +44,7 @@ export const missingCheckout = () => new DomainError("not_found", "There is no s
 export const RESERVATION_MINUTES = 15;
 
 /** Not guessable, not countable: 128 random bits. */
-const newCheckoutId = () => `chk_${randomBytes(16).toString("base64url")}`;
+const newCheckoutId = () => unguessableId("chk");
 
 const ownedBy = (owner: CartOwner) =>
   owner.kind === "customer"
@@ -257,17 +257,6 @@ async function giveBack(tx: Tx, checkoutId: string, status: "expired" | "cancell
   await tx.update(checkouts).set({ status, updatedAt: sql`now()` }).where(eq(checkouts.id, checkoutId));
   await cancelPendingPayments(tx, checkoutId);
   return lines.map((line) => line.productId);
-}
-
-/**
- * Payments not yet made for a checkout that ended or changed its total: one the customer makes
- * anyway is refunded when it is reported (see the payments domain).
- */
-async function cancelPendingPayments(tx: Tx, checkoutId: string): Promise<void> {
-  await tx
-    .update(payments)
-    .set({ status: "cancelled", updatedAt: sql`now()` })
-    .where(and(eq(payments.checkoutId, checkoutId), eq(payments.status, "pending")));
 }
 
 /** What a checkout's view is made of. */

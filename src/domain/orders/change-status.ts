@@ -34,7 +34,7 @@ export async function changeOrderStatus(
   orderId: string,
   change: StatusChange,
   actor: { id: string; role: "admin" | "customer" },
-): Promise<{ order: OrderView; stockMoved: boolean }> {
+): Promise<OrderView> {
   return db.transaction(async (tx) => {
     const [order] = await tx
       .select({ status: orders.status, paymentId: orders.paymentId })
@@ -51,8 +51,7 @@ export async function changeOrderStatus(
       );
     }
     const ending = change.status === "cancelled" || change.status === "refunded";
-    const stockMoved = ending && notYetShipped(order.status);
-    if (stockMoved) {
+    if (ending && notYetShipped(order.status)) {
       const lines = await tx
         .select({ productId: orderLines.productId, quantity: orderLines.quantity })
         .from(orderLines)
@@ -86,6 +85,6 @@ export async function changeOrderStatus(
     const view = await loadOrder(tx, orderId);
     const mail = MAILS[change.status];
     if (mail) await queueOrderMail(tx, mail, view, change.note);
-    return { order: view, stockMoved };
+    return view;
   });
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -9,7 +8,6 @@ import {
   orderHistory,
   orderLines,
   orders,
-  payments,
 } from "../../../db/schema/index.ts";
 import type { Db, Tx } from "../../platform/db.ts";
 import { enqueueEmail } from "../../platform/outbox/index.ts";
@@ -18,6 +16,7 @@ import type { CartOwner } from "../cart/owner.ts";
 import { checkoutLinesOf } from "../checkout/checkout.ts";
 import { checkoutView } from "../checkout/view.ts";
 import { DomainError } from "../errors.ts";
+import { unguessableId } from "../ids.ts";
 import type { CursorCodec } from "../pagination/signed-cursor.ts";
 import { type OrderMailKind, orderMail } from "./mail.ts";
 import { type OrderView, orderSummary, orderView } from "./view.ts";
@@ -33,7 +32,7 @@ export type OrderReader = { owner?: CartOwner; staff: boolean };
 export const missingOrder = () => new DomainError("not_found", "There is no such order");
 
 /** Not guessable, not countable: 128 random bits. */
-const newOrderId = () => `ord_${randomBytes(16).toString("base64url")}`;
+const newOrderId = () => unguessableId("ord");
 
 export const orderOwnedBy = (owner: CartOwner): SQL =>
   owner.kind === "customer" ? eq(orders.userId, owner.userId) : eq(orders.guestTokenHash, owner.tokenHash);
@@ -190,14 +189,4 @@ export async function queueOrderMail(
   note?: string | null,
 ): Promise<void> {
   await enqueueEmail(tx, orderMail(kind, order, note));
-}
-
-/** The order's payment, if it has one that took money. */
-export async function paidPaymentOf(tx: Tx, orderId: string) {
-  const [payment] = await tx
-    .select({ id: payments.id, status: payments.status })
-    .from(payments)
-    .innerJoin(orders, eq(orders.paymentId, payments.id))
-    .where(and(eq(orders.id, orderId), eq(payments.status, "succeeded")));
-  return payment;
 }

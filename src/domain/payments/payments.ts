@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { paymentEvents, payments } from "../../../db/schema/index.ts";
 import type { Db, Tx } from "../../platform/db.ts";
 import { enqueueJob } from "../../platform/outbox/index.ts";
@@ -11,7 +10,9 @@ import {
 import type { CartOwner } from "../cart/owner.ts";
 import { type CheckoutDeps, checkoutForPayment, getCheckout } from "../checkout/checkout.ts";
 import { DomainError } from "../errors.ts";
+import { unguessableId } from "../ids.ts";
 import { orderOfCheckout, placeOrder } from "../orders/orders.ts";
+import { cancelPendingPayments } from "./pending.ts";
 import { REFUND_JOB } from "./refunds.ts";
 
 export interface PaymentsDeps {
@@ -32,7 +33,7 @@ export interface PaymentView {
   clientSecret: string;
 }
 
-const newPaymentId = () => `pay_${randomBytes(16).toString("base64url")}`;
+const newPaymentId = () => unguessableId("pay");
 const closed = () =>
   new DomainError("checkout_closed", "This checkout has ended; start a new one from the cart");
 
@@ -100,11 +101,7 @@ export async function createPayment(
         .where(and(eq(payments.provider, deps.provider.name), eq(payments.providerPaymentId, made.id)));
       // A retry of a request whose answer was lost: the provider gave back the same payment.
       if (known) return { id: known.id, replaced: [] };
-      const old = await tx
-        .update(payments)
-        .set({ status: "cancelled", updatedAt: sql`now()` })
-        .where(and(eq(payments.checkoutId, checkoutId), eq(payments.status, "pending")))
-        .returning({ providerPaymentId: payments.providerPaymentId });
+      const old = await cancelPendingPayments(tx, checkoutId);
       const paymentId = newPaymentId();
       await tx.insert(payments).values({
         id: paymentId,
@@ -114,7 +111,7 @@ export async function createPayment(
         amountCents: made.amountCents,
         currency: "EUR",
       });
-      return { id: paymentId, replaced: old.map((payment) => payment.providerPaymentId) };
+      return { id: paymentId, replaced: old };
     }));
   } catch (error) {
     await deps.provider.cancelPayment(made.id).catch(() => undefined);
@@ -163,16 +160,7 @@ export async function settlePayment(
     await enqueueJob(tx, REFUND_JOB, { paymentId });
     return { placed: false };
   }
-  await tx
-    .update(payments)
-    .set({ status: "cancelled", updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(payments.checkoutId, payment.checkoutId),
-        eq(payments.status, "pending"),
-        ne(payments.id, paymentId),
-      ),
-    );
+  await cancelPendingPayments(tx, payment.checkoutId, paymentId);
   await tx
     .update(payments)
     .set({ status: "succeeded", updatedAt: sql`now()` })
