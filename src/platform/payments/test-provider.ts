@@ -43,6 +43,28 @@ interface StoredPayment extends ProviderPayment {
 
 const random = (bytes: number) => randomBytes(bytes).toString("base64url");
 
+/** Signs an event body as the test provider does, at a chosen moment. */
+function signEvent(webhookSecret: string, event: object, at?: Date): TestWebhook {
+  const body = JSON.stringify(event);
+  const id = (event as { id?: string }).id ?? `evt_${random(12)}`;
+  return { body, headers: signWebhook(webhookSecret, id, body, at) };
+}
+
+/** The test provider's event about a payment's outcome. */
+function paymentEvent(
+  paymentId: string,
+  outcome: "succeeded" | "declined",
+  data: object = {},
+  at = new Date(),
+) {
+  return {
+    id: `evt_${random(12)}`,
+    type: outcome === "succeeded" ? "payment.succeeded" : "payment.failed",
+    created: Math.floor(at.getTime() / 1000),
+    data: { paymentId, ...data },
+  };
+}
+
 /**
  * A test provider's event about a payment, signed with its secret: what a client outside the
  * process (a load test, an end-to-end journey) sends to the webhook in the customer's place.
@@ -53,14 +75,7 @@ export function signedTestEvent(
   outcome: "succeeded" | "declined",
   at?: Date,
 ): TestWebhook {
-  const event = {
-    id: `evt_${random(12)}`,
-    type: outcome === "succeeded" ? "payment.succeeded" : "payment.failed",
-    created: Math.floor((at ?? new Date()).getTime() / 1000),
-    data: { paymentId },
-  };
-  const body = JSON.stringify(event);
-  return { body, headers: signWebhook(webhookSecret, event.id, body, at) };
+  return signEvent(webhookSecret, paymentEvent(paymentId, outcome, {}, at), at);
 }
 
 export function testPaymentProvider(webhookSecret: string): TestPaymentProvider {
@@ -85,18 +100,7 @@ export function testPaymentProvider(webhookSecret: string): TestPaymentProvider 
     return payment;
   };
   const view = ({ reference: _reference, ...payment }: StoredPayment): ProviderPayment => ({ ...payment });
-  const sign = (event: object, at?: Date): TestWebhook => {
-    const body = JSON.stringify(event);
-    const id = (event as { id?: string }).id ?? `evt_${random(12)}`;
-    return { body, headers: signWebhook(webhookSecret, id, body, at) };
-  };
-  const event = (type: string, payment: StoredPayment) =>
-    sign({
-      id: `evt_${random(12)}`,
-      type,
-      created: Math.floor(Date.now() / 1000),
-      data: { paymentId: payment.id, amount: payment.amountCents, reference: payment.reference },
-    });
+  const sign = (event: object, at?: Date): TestWebhook => signEvent(webhookSecret, event, at);
 
   return {
     name: "test",
@@ -152,11 +156,10 @@ export function testPaymentProvider(webhookSecret: string): TestPaymentProvider 
       const payment = find(paymentId);
       if (payment.status === "succeeded" || payment.status === "cancelled")
         throw new Error(`test provider: ${paymentId} is ${payment.status}`);
-      payment.status = outcome === "succeeded" ? "succeeded" : "failed";
       // A declined card leaves the payment open to another attempt, as a PaymentIntent stays.
-      const events = [event(outcome === "succeeded" ? "payment.succeeded" : "payment.failed", payment)];
-      if (outcome === "declined") payment.status = "pending";
-      return events;
+      if (outcome === "succeeded") payment.status = "succeeded";
+      const data = { amount: payment.amountCents, reference: payment.reference };
+      return [sign(paymentEvent(payment.id, outcome, data))];
     },
     sign,
     failNext(operation) {
