@@ -6,16 +6,14 @@
 // it), and create the order. Figures: orders/s, the purchase's p50/p99 and each step's p99.
 //   BENCH_BUYERS (32)   BENCH_DURATION (s, 20)   DATABASE_URL / REDIS_URL select the services
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DEVELOPMENT_WEBHOOK_SECRET } from "../src/config";
 import { signedTestEvent } from "../src/platform/payments/test-provider";
 import { record } from "./paired";
-import { BUN, freePort, REPOSITORY, startServer } from "./server";
+import { BUN, REPOSITORY, startServer } from "./server";
 import { type LatencySummary, round, Samples } from "./stats";
+import { startBareServer } from "./throughput";
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 32);
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 20);
@@ -205,43 +203,16 @@ async function drive(
   };
 }
 
-async function startBaseline(): Promise<{ url: string; stop(): void }> {
-  const folder = mkdtempSync(join(tmpdir(), "jc-checkout-baseline-"));
-  const bodyFile = join(folder, "body.json");
-  writeFileSync(bodyFile, "{}");
-  const port = await freePort();
-  const child = spawn(BUN, ["bench/baseline-server.ts"], {
-    cwd: REPOSITORY,
-    env: { ...process.env, PORT: String(port), BASELINE_BODY_FILE: bodyFile },
-    stdio: "ignore",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries += 1) {
-    try {
-      await (await fetch(url)).arrayBuffer();
-      break;
-    } catch (error) {
-      if (tries > 100) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return {
-    url,
-    stop() {
-      child.kill();
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
 export async function runCheckout(runtime: string): Promise<void> {
-  const baselineServer = await startBaseline();
+  const baselineServer = await startBareServer(new TextEncoder().encode("{}"), [
+    ["content-type", "application/json"],
+  ]);
   let baseline: Outcome;
   try {
     await drive(baselineServer.url, [], baselineLoop, 5); // warm-up at the same concurrency
     baseline = await drive(baselineServer.url, [], baselineLoop);
   } finally {
-    baselineServer.stop();
+    await baselineServer.stop();
   }
   const server = await startServer();
   let shop: Outcome;

@@ -276,7 +276,7 @@ function summaryLine(row: ThroughputRow): string {
   return `  ${row.name}: ${row.requestsPerSecond} req/s, p99 ${row.p99Ms} ms, errors ${row.errors.total}, hit ratio ${row.cacheHitRatio}`;
 }
 
-interface Baseline {
+export interface Baseline {
   url: string;
   pid: number;
   stop(): Promise<void>;
@@ -290,9 +290,14 @@ interface Baseline {
 async function startBaseline(url: string, path: string): Promise<Baseline> {
   const response = await fetch(`${url}${path}`);
   if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+  return startBareServer(new Uint8Array(await response.arrayBuffer()), replayableHeaders(response.headers));
+}
+
+/** `bench/baseline-server.ts` answering every request with these bytes and header fields. */
+export async function startBareServer(body: Uint8Array, headers: [string, string][]): Promise<Baseline> {
   const folder = mkdtempSync(join(tmpdir(), "jc-baseline-"));
   const bodyFile = join(folder, "body");
-  writeFileSync(bodyFile, new Uint8Array(await response.arrayBuffer()));
+  writeFileSync(bodyFile, body);
   const port = await freePort();
   const child: ChildProcess = spawn(BUN, ["bench/baseline-server.ts"], {
     cwd: REPOSITORY,
@@ -300,7 +305,7 @@ async function startBaseline(url: string, path: string): Promise<Baseline> {
       ...process.env,
       PORT: String(port),
       BASELINE_BODY_FILE: bodyFile,
-      BASELINE_HEADERS: JSON.stringify(replayableHeaders(response.headers)),
+      BASELINE_HEADERS: JSON.stringify(headers),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

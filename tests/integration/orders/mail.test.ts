@@ -6,15 +6,8 @@ import { json, signedInAdmin } from "../../support/auth";
 import { guestCartWith } from "../../support/cart";
 import { productWithStock } from "../../support/catalog";
 import { createOrder, paidCheckout, unbalancedProducts, withKey } from "../../support/orders";
+import { waitFor } from "../mailer/helpers";
 import { type SmtpSink, startSmtpSink } from "../mailer/smtp-sink";
-
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("order mails, with the SMTP server down and back", () => {
   let sink: SmtpSink;
@@ -55,7 +48,7 @@ describe("order mails, with the SMTP server down and back", () => {
     await waitFor(async () => {
       const waiting = (await unsent()).filter((row) => JSON.stringify(row.payload).includes(orderId));
       return waiting.length === 2 && waiting.every((row) => row.attempts >= 1);
-    });
+    }, 10_000);
     expect(sink.received).toHaveLength(0);
 
     sink = await startSmtpSink(port);
@@ -66,7 +59,7 @@ describe("order mails, with the SMTP server down and back", () => {
       .where(and(isNull(outbox.sentAt), gte(outbox.attempts, 1)));
     api.services.outbox.wake();
     const forOrder = () => sink.received.filter((mail) => (mail.parsed.subject ?? "").includes(orderId));
-    await waitFor(() => forOrder().length >= 2);
+    await waitFor(() => forOrder().length >= 2, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const subjects = forOrder().map((mail) => mail.parsed.subject);
     expect(subjects.sort()).toEqual([
@@ -93,7 +86,7 @@ describe("order mails, with the SMTP server down and back", () => {
       method: "PUT",
     });
     expect(cancelled.status).toBe(200);
-    await waitFor(() => forOrder().length >= 3);
+    await waitFor(() => forOrder().length >= 3, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const cancellation = forOrder().filter(
       (mail) => mail.parsed.subject === `Your JoxiCrochet order was cancelled ${orderId}`,
