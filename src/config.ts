@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { SecretFileError, withSecretFiles } from "./config-secrets";
 import { type TrustedProxies, trustedProxies } from "./net/ip";
 
 const commaList = z.string().transform((value) =>
@@ -79,6 +80,7 @@ const EnvironmentSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MIGRATE_ON_START: z.stringbool().default(true),
   SEED_ON_START: z.stringbool().default(true),
   SEED_PHOTOS: z.stringbool().default(true),
   SMTP_URL: z
@@ -144,6 +146,11 @@ export interface Config {
   trustedProxies: TrustedProxies;
   bodyLimitBytes: number;
   logLevel: Environment["LOG_LEVEL"];
+  /**
+   * Apply the migrations before listening. On by default (one process); off for replicas, which
+   * leave it to the one-shot `bun db/migrate.ts` job that runs before them.
+   */
+  migrateOnStart: boolean;
   seedOnStart: boolean;
   /** Draw placeholder photos for the seed products, in the background, after seeding on start. */
   seedPhotos: boolean;
@@ -193,7 +200,7 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvironmentSchema.safeParse(withoutEmpty(env));
+  const parsed = EnvironmentSchema.safeParse(withoutEmpty(readSecretFiles(env)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? "environment");
@@ -217,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedProxies: e.TRUSTED_PROXIES,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     logLevel: e.LOG_LEVEL,
+    migrateOnStart: e.MIGRATE_ON_START,
     seedOnStart: e.SEED_ON_START,
     seedPhotos: e.SEED_PHOTOS,
     smtpUrl: e.SMTP_URL,
@@ -232,6 +240,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shippingMethods: e.SHIPPING_METHODS,
     taxRatePercent: e.TAX_RATE_PERCENT,
   };
+}
+
+function readSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  try {
+    return withSecretFiles(env);
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function paymentsConfig(e: Environment): PaymentsConfig {

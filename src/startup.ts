@@ -1,13 +1,10 @@
-import { count } from "drizzle-orm";
-import { categories } from "../db/schema/index.ts";
 import { seedDemoAccounts } from "../db/seed/accounts.ts";
 import { seedPlaceholderImages } from "../db/seed/images.ts";
-import { seedCatalog } from "../db/seed/index.ts";
+import { isCatalogEmpty, seedCatalog } from "../db/seed/index.ts";
 import { policies } from "../generated/server";
 import type { Config } from "./config";
 import { openPlatform, type Platform } from "./platform";
 import { expandTagTemplates } from "./platform/cache";
-import type { DatabaseHandle } from "./platform/db";
 import type { Logger } from "./platform/logger";
 import { type ServiceConfig, type Services, startServices } from "./wiring";
 
@@ -22,13 +19,16 @@ export interface Shop extends Omit<Services, "close">, Omit<Platform, "close"> {
  */
 export async function startShop(
   config: ServiceConfig &
-    Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "seedOnStart" | "seedPhotos">,
+    Pick<
+      Config,
+      "database" | "redisUrl" | "redisKeyPrefix" | "migrateOnStart" | "seedOnStart" | "seedPhotos"
+    >,
   logger: Logger,
 ): Promise<Shop> {
   const platform = await openPlatform(config, logger);
   const { database } = platform;
   const progress = (message: string) => logger.info(`seed: ${message}`);
-  const seeded = config.seedOnStart && (await isCatalogEmpty(database));
+  const seeded = config.seedOnStart && (await isCatalogEmpty(database.db));
   if (seeded) await seedCatalog(database.db, progress);
   const services = startServices(config, database, platform.redis, logger);
   if (config.seedOnStart && database.kind === "pglite" && config.env !== "production") {
@@ -60,10 +60,4 @@ export async function startShop(
       await platform.close();
     },
   };
-}
-
-/** Seeding only an empty catalog keeps a restart from undoing what staff changed. */
-async function isCatalogEmpty(database: DatabaseHandle): Promise<boolean> {
-  const [row] = await database.db.select({ value: count() }).from(categories);
-  return (row?.value ?? 0) === 0;
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import type { Db } from "../../src/platform/db.ts";
 import { categories, products } from "../schema/index.ts";
 import { type SeedCategory, seedCategories } from "./categories.ts";
@@ -8,6 +8,12 @@ export interface SeedResult {
   categories: number;
   /** Products added by this run; existing ones are never rewritten. */
   products: number;
+}
+
+/** Seeding only an empty catalog keeps a restart from undoing what staff changed. */
+export async function isCatalogEmpty(db: Db): Promise<boolean> {
+  const [row] = await db.select({ value: count() }).from(categories);
+  return (row?.value ?? 0) === 0;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
 import * as schema from "../../db/schema/index.ts";
@@ -43,4 +44,47 @@ async function migratePostgres(handle: PostgresHandle, migrationsFolder: string)
     // settings out of the pool, even if the migration failed halfway.
     connection.release(true);
   }
+}
+
+export class SchemaBehindError extends Error {
+  override name = "SchemaBehindError";
+}
+
+/**
+ * For a replica that leaves migrating to the one-shot job: waits until the job has applied every
+ * migration this code knows, polling, so that replicas started beside the job (Swarm has no
+ * start order) begin serving once the schema fits instead of failing requests.
+ */
+export async function awaitCurrentSchema(
+  handle: PostgresHandle,
+  options: { migrationsFolder?: string; timeoutMs?: number; pollMs?: number; onWait?: () => void } = {},
+): Promise<void> {
+  const migrations = readMigrationFiles({
+    migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder,
+  });
+  const latest = Math.max(0, ...migrations.map((migration) => migration.folderMillis));
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let warned = false;
+  for (;;) {
+    if ((await lastAppliedMigration(handle)) >= latest) return;
+    if (Date.now() >= deadline)
+      throw new SchemaBehindError(
+        "the database schema is behind this version: run the migration job (bun db/migrate.ts) first",
+      );
+    if (!warned) options.onWait?.();
+    warned = true;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+  }
+}
+
+/** What drizzle's migrator recorded last (its `created_at` is the migration's folder time), 0 if none. */
+async function lastAppliedMigration(handle: PostgresHandle): Promise<number> {
+  const result = await handle.client
+    .query<{ last: string | null }>("select max(created_at)::text as last from drizzle.__drizzle_migrations")
+    .catch((error: { code?: string }) => {
+      // 42P01 / 3F000: no table or schema yet, i.e. nothing applied.
+      if (error.code === "42P01" || error.code === "3F000") return { rows: [{ last: null }] };
+      throw error;
+    });
+  return Number(result.rows[0]?.last ?? 0);
 }

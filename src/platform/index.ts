@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Config } from "../config";
 import { type DatabaseHandle, openDatabase } from "./db";
-import { migrateDatabase } from "./db-migrate";
+import { awaitCurrentSchema, migrateDatabase } from "./db-migrate";
 import type { Logger } from "./logger";
 import { connectRedis, redisReady } from "./redis";
 
@@ -12,16 +12,24 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** Opens the database (migrated) and Redis when configured. */
+/**
+ * Opens the database and Redis when configured. The database is migrated here unless the
+ * deployment runs the migration job instead; then this waits until that job has brought the
+ * schema up to date. The embedded database is always migrated here: it has one process.
+ */
 export async function openPlatform(
-  config: Pick<Config, "database" | "redisUrl" | "redisKeyPrefix">,
+  config: Pick<Config, "database" | "redisUrl" | "redisKeyPrefix" | "migrateOnStart">,
   logger: Logger,
 ): Promise<Platform> {
   const database = await openDatabase({
     ...config.database,
     onError: (error) => logger.warn({ err: error }, "idle database connection failed"),
   });
-  await migrateDatabase(database);
+  if (config.migrateOnStart || database.kind === "pglite") await migrateDatabase(database);
+  else
+    await awaitCurrentSchema(database, {
+      onWait: () => logger.info("waiting for the migration job to bring the database schema up to date"),
+    });
   const redis = config.redisUrl
     ? connectRedis(config.redisUrl, {
         keyPrefix: config.redisKeyPrefix,

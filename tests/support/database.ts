@@ -100,3 +100,18 @@ function withDatabase(serverUrl: string, database: string): string {
   url.pathname = `/${database}`;
   return url.toString();
 }
+
+/** A new, empty database (no schema at all) on the server of `serverUrl`, for a migration job to fill. */
+export async function createEmptyDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `jc_test_${randomBytes(6).toString("hex")}`;
+  await withMaintenanceClient(serverUrl, (admin) => admin.query(`create database ${name}`));
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: () =>
+      withMaintenanceClient(serverUrl, async (admin) => {
+        await admin.query(`drop database if exists ${name} with (force)`);
+      }),
+  };
+}

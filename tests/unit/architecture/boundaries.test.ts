@@ -51,11 +51,12 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps configuration at the bottom: src/config.ts imports nothing from src but src/net", () => {
+  it("keeps configuration at the bottom: src/config.ts imports nothing from src but src/net and its secret files", () => {
     const offenders = importsOf(join(SRC, "config.ts")).filter(
-      (source) => source?.startsWith(".") && !source.startsWith("./net/"),
+      (source) => source?.startsWith(".") && !source.startsWith("./net/") && source !== "./config-secrets",
     );
     expect(offenders).toEqual([]);
+    expect(importsOf(join(SRC, "config-secrets.ts")).filter((source) => source?.startsWith("."))).toEqual([]);
   });
 
   it("keeps one domain error type: no class under src/domain extends Error but DomainError", () => {
