@@ -30,7 +30,10 @@ describe("secrets read from files (*_FILE)", () => {
       DATABASE_PASSWORD_FILE: secret("db-password", "p@ss:w/rd%\n"),
     });
     expect(config.authSecret).toBe("x".repeat(48));
-    expect(config.payments).toMatchObject({ provider: "test", webhookSecret: expect.stringMatching(/^whsec_/) });
+    expect(config.payments).toMatchObject({
+      provider: "test",
+      webhookSecret: expect.stringMatching(/^whsec_/),
+    });
     // The password goes into the URL percent-encoded, and decodes back to itself.
     const url = new URL((config.database as { url: string }).url);
     expect(decodeURIComponent(url.password)).toBe("p@ss:w/rd%");
