@@ -210,6 +210,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === "production" && !e.AUTH_SECRET) {
     throw new ConfigError("Invalid AUTH_SECRET: required when NODE_ENV is production");
   }
+  // Replicas that each fell back to their own listening address would refuse each other's
+  // access tokens (the issuer differs) and mail links to an address nobody can reach.
+  if (e.NODE_ENV === "production" && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      "Invalid PUBLIC_URL: required when NODE_ENV is production (the address clients use, the same on every replica)",
+    );
+  }
   return {
     payments: paymentsConfig(e),
     runWorker: e.RUN_WORKER,

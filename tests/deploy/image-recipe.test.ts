@@ -84,6 +84,7 @@ describe.skipIf(!process.env.DATABASE_URL)("the image's recipe, outside a contai
       ...runtime.env,
       // What a deployment provides (compose.yaml, swarm/stack.yml).
       DATABASE_URL: database.url,
+      PUBLIC_URL: "https://shop.example",
       AUTH_SECRET: "x".repeat(48),
       PAYMENT_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 1).toString("base64")}`,
       SEED_PHOTOS: "false",

@@ -93,7 +93,11 @@ describe("the session cookie in production", () => {
   it("is Secure, and keeps its name", async () => {
     const api = await createTestApp({
       seed: false,
-      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
+      env: {
+        NODE_ENV: "production",
+        PUBLIC_URL: "https://shop.example",
+        PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      },
     });
     try {
       const { response } = await registered(api);

@@ -42,7 +42,11 @@ describe("who may read /metrics", () => {
 
   it("stays closed in production until a token is configured", async () => {
     api = await createTestApp({
-      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
+      env: {
+        NODE_ENV: "production",
+        PUBLIC_URL: "https://shop.example",
+        PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      },
     });
     const response = await api.request("/metrics");
     expect(response.status).toBe(401);
@@ -52,7 +56,12 @@ describe("who may read /metrics", () => {
 
   it("opens in production to the configured token", async () => {
     api = await createTestApp({
-      env: { NODE_ENV: "production", PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, METRICS_TOKEN: TOKEN },
+      env: {
+        NODE_ENV: "production",
+        PUBLIC_URL: "https://shop.example",
+        PAYMENT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        METRICS_TOKEN: TOKEN,
+      },
     });
     const response = await api.request("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);

@@ -24,6 +24,7 @@ describe("secrets read from files (*_FILE)", () => {
   it("satisfies production's required secrets from files alone", () => {
     const config = loadConfig({
       NODE_ENV: "production",
+      PUBLIC_URL: "https://shop.example",
       AUTH_SECRET_FILE: secret("auth-prod", "x".repeat(48)),
       PAYMENT_WEBHOOK_SECRET_FILE: secret("webhook", `whsec_${Buffer.alloc(32, 7).toString("base64")}\n`),
       DATABASE_URL: "postgres://shop@db:5432/shop",
