@@ -45,10 +45,10 @@ export function writeReport(run: Omit<BenchRun, "targets">): {
   return { json: `${base}.json`, markdown: `${base}.md`, svg: `${base}.svg` };
 }
 
-const ms = (value: number | null) => (value === null ? "n/a" : String(value));
-const count = (value: number) => value.toLocaleString("en-US");
+export const ms = (value: number | null) => (value === null ? "n/a" : String(value));
+export const count = (value: number) => value.toLocaleString("en-US");
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   return [
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,
@@ -72,7 +72,7 @@ export function markdown(run: BenchRun): string {
   return `${sections.join("\n\n")}\n`;
 }
 
-function seedSection(seed: SeedRun): string {
+export function seedSection(seed: SeedRun): string {
   const phases = seed.phases
     .map((p) => `${Math.round(p.seconds * 10) / 10} s at ${p.usersPerSecond}/s (${count(p.users)} users)`)
     .join(", ");

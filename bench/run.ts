@@ -4,6 +4,7 @@
 //   seed          only the seed scenario          throughput   only the throughput scenarios
 //   catalog-reads | auth-cost | logins | account-timing   the earlier paired scenarios
 //   checkout      buyers from cart to paid order, beside a bare server (bench/checkout.ts)
+//   cluster       the seed scenario on one instance, then through nginx on three (bench/cluster.ts)
 // BENCH_SCALE (seed phases, 1 = 8 minutes), BENCH_DURATION (s per throughput scenario, 10),
 // BENCH_CONNECTIONS (64), BENCH_CUSTOMERS (50). DATABASE_URL / REDIS_URL select the services.
 // BENCH_BUN_FLAGS: flags for the server's bun (e.g. "--cpu-prof-md --cpu-prof-dir=/tmp/prof").
@@ -13,6 +14,7 @@ import { cpus, loadavg } from "node:os";
 import { accountTiming } from "./account-timing";
 import { runSeed, runThroughputScenarios, SCALE } from "./capacity";
 import { runCheckout } from "./checkout";
+import { runCluster } from "./cluster";
 import { CUSTOMER_POOL_SIZE } from "./customers";
 import { record, runPaired } from "./paired";
 import { type Runtime, writeReport } from "./report";
@@ -50,10 +52,19 @@ if (capacityParts.seed || capacityParts.throughput) {
   console.log(`\nresults: ${Object.values(files).join(", ")}`);
 } else if (selected === "checkout") {
   await runCheckout(runtime);
+} else if (selected === "cluster") {
+  await runCluster();
 } else {
   const paired = scenarios.find((scenario) => scenario.name === selected);
   if (!paired && selected !== accountTiming.name) {
-    const known = ["seed", "throughput", "checkout", ...scenarios.map((s) => s.name), accountTiming.name];
+    const known = [
+      "seed",
+      "throughput",
+      "checkout",
+      "cluster",
+      ...scenarios.map((s) => s.name),
+      accountTiming.name,
+    ];
     console.error(`unknown scenario '${selected}'; known: ${known.join(", ")}`);
     process.exit(2);
   }
