@@ -36,7 +36,6 @@ function client(ip: string) {
   return {
     /** The same client (cookies, address) talking to one base URL. */
     at: (baseUrl: string): Shop => createShop({ baseUrl, fetch: checked, retry: { retries: 0 } }),
-    fetch: checked,
   };
 }
 

@@ -22,8 +22,8 @@ const compose = parse(readFileSync(join(ROOT, "compose.yaml"), "utf8")) as {
   services: Record<string, { command?: string[]; environment?: Record<string, string> }>;
 };
 
-/** The image's package manager (apk) and folder set-up have no meaning outside Alpine. */
-const replayable = (command: string) => !/^apk\s/.test(command) && !/^mkdir\s/.test(command);
+/** Alpine's package manager has no meaning outside Alpine; npm comes with this machine's Node. */
+const replayable = (command: string) => !/^apk\s/.test(command);
 
 describe("the Dockerfile", () => {
   it("builds on the official Bun image on Alpine, as a non-root user, with the health and stop settings", () => {
