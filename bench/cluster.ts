@@ -6,10 +6,10 @@
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, startNginx } from "../tests/support/nginx";
+import { startNginx } from "../tests/support/nginx";
 import { runSeed, SCALE, type SeedTarget } from "./capacity";
 import { count, ms, RESULTS, type SeedRun, seedSection, table } from "./report";
-import { type RunningServer, startServer } from "./server";
+import { freePort, type RunningServer, startServer } from "./server";
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 3);
 

@@ -251,7 +251,7 @@ export async function runSeedScenario(url: string, scale: number): Promise<SeedS
   clearTimeout(warmTimer);
   const own = ownUsage.stop();
 
-  const before = (await cacheAtWarm?.catch(() => null)) ?? null;
+  const before = (await cacheAtWarm) ?? null;
   // Through nginx /metrics is closed (each instance has its own): the X-Cache headers still count.
   const after = await readCacheCounter(url).catch(() => null);
   const lookups = lookupsBetween(before, after, ["listProducts", "getProduct"]);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
  * (`AUTH_SECRET_FILE=/run/secrets/auth-secret`): Docker and Swarm secrets are files, and a value
  * read from a file never shows in `docker inspect` or the process environment.
  */
-export const SECRET_VARIABLES = [
+const SECRET_VARIABLES = [
   "DATABASE_URL",
   "DATABASE_PASSWORD",
   "REDIS_URL",

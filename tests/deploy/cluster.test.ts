@@ -11,13 +11,14 @@ import { promisify } from "node:util";
 import autocannon from "autocannon";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../bench/server";
 import { DEVELOPMENT_WEBHOOK_SECRET } from "../../src/config";
 import { signedTestEvent } from "../../src/platform/payments/test-provider";
 import { createShop, type Shop } from "../../src/sdk";
 import { cookieJarFetch } from "../e2e/support/cookie-jar";
 import { BUN, E2E_AUTH_SECRET, ROOT, type RunningServer, startServer } from "../e2e/support/server";
 import { createEmptyDatabase } from "../support/database";
-import { freePort, type RunningNginx, startNginx } from "../support/nginx";
+import { type RunningNginx, startNginx } from "../support/nginx";
 import { ADDRESS } from "../support/orders";
 import { contractCheckedFetch } from "../support/sdk";
 

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { freePort } from "../../bench/server";
 import { BUN, ROOT } from "../e2e/support/server";
 import { createEmptyDatabase } from "../support/database";
-import { freePort } from "../support/nginx";
 import { type DockerStage, readDockerfile } from "./dockerfile";
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../../bench/server";
 
 /** The template Swarm and Compose give the nginx image (it renders it with envsubst at start). */
-export const NGINX_TEMPLATE = resolve(import.meta.dirname, "../../swarm/nginx.conf.template");
+const NGINX_TEMPLATE = resolve(import.meta.dirname, "../../swarm/nginx.conf.template");
 const TEMPLATE_VARIABLES = ["NGINX_RESOLVER", "API_SERVERS", "NGINX_PORT"];
 
 /**
@@ -23,22 +23,7 @@ export function renderNginxTemplate(values: Record<(typeof TEMPLATE_VARIABLES)[n
 export interface RunningNginx {
   url: string;
   port: number;
-  process: ChildProcess;
-  /** nginx's error log so far (upstream failures and retries are logged there at "warn"). */
-  errorLog(): string;
   stop(): Promise<void>;
-}
-
-/** A port free right now on 127.0.0.1 (for nginx, which cannot report an ephemeral one). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /**
@@ -111,7 +96,7 @@ http {
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 50));
   }
-  return { url, port: listen, process: child, errorLog: () => readLog(errorLog), stop };
+  return { url, port: listen, stop };
 }
 
 function readLog(path: string): string {
